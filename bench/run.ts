@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- <scenario>...]`: runs benchmark scenarios against the simulator and prints their numbers.
+ * With no argument it runs every scenario; each prints its table and a machine-readable last line.
+ * Scenarios live one per file in bench/ and export `run(): Promise<string>` (the machine-readable line).
+ */
+import * as path from 'node:path';
+
+const SCENARIOS = ['overhead', 'rate-limit', 'shared'] as const;
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = asked.filter((a) => !(SCENARIOS as readonly string[]).includes(a));
+  if (unknown.length) {
+    console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+    process.exit(2);
+  }
+  const chosen = asked.length ? asked : [...SCENARIOS];
+  const lines: string[] = [];
+  for (const name of chosen) {
+    console.log(`\n=== ${name} ===`);
+    const mod = (await import(path.join(__dirname, `${name}.ts`))) as { run(): Promise<string> };
+    lines.push(await mod.run());
+  }
+  // The machine-readable lines come last, one per scenario, in the order run.
+  console.log('');
+  for (const line of lines) console.log(line);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);
