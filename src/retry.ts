@@ -1,0 +1,165 @@
+/**
+ * The retry loop around every PWS operation. p-retry drives it; all waiting happens on the controller's Clock,
+ * inside the awaited onFailedAttempt (p-retry's own delay is set to 0), so tests run 60 s episodes in milliseconds.
+ * Each failure goes classify -> decide -> wait. Before every attempt the controller admits it (gate, slot, pacing).
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { AbortedError, ProjectorError, RateLimitError, TransportError, type RateLimitCounts } from './errors';
+import { classify, rateLimitCountsOf, toOutcomeUnknown } from './rate-limit/classify';
+import { rateLimitPauseInMs, transportDelayInMs } from './rate-limit/backoff';
+import type { CallScopes, RateLimitController, WaitContext } from './rate-limit/controller';
+import { parseRateLimitWindowInMs } from './rate-limit/parse-message';
+import type { OperationName } from './soap/operations';
+
+export interface RetryCall {
+  operation: OperationName;
+  idempotent: boolean;
+  /** Read before every attempt: a re-login between attempts changes the session scope. */
+  scopes: () => CallScopes;
+  signal?: AbortSignal;
+  /** Clock ms; overall deadline. */
+  deadlineAt?: number;
+}
+
+interface LoopState {
+  /** Attempts actually handed to `attempt` (sent or at least started). */
+  sent: number;
+  rateLimited: number;
+  transportFailures: number;
+  firstBusyAt?: number;
+  waitedInMs: number;
+  scopes?: CallScopes;
+  lastRateLimit?: { error: ProjectorError; counts: RateLimitCounts; episodeAgeInMs: number };
+}
+
+export async function executeWithRetry<T>(controller: RateLimitController, call: RetryCall, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+  const state: LoopState = { sent: 0, rateLimited: 0, transportFailures: 0, waitedInMs: 0 };
+  const ctx: WaitContext = { operation: call.operation, signal: call.signal, deadlineAt: call.deadlineAt };
+  try {
+    return await pRetry(
+      async (attemptNumber) => {
+        const scopes = call.scopes();
+        state.scopes = scopes;
+        let admission;
+        try {
+          admission = await controller.admit(scopes, ctx);
+        } catch (error) {
+          // Not an attempt failure: AbortError makes p-retry rethrow it without another round.
+          const deadlineAfterRateLimit = state.lastRateLimit && error instanceof TransportError && error.code === 'Timeout';
+          throw new AbortError(deadlineAfterRateLimit ? giveUp(call, state) : toProjectorError(error, call));
+        }
+        state.waitedInMs += admission.waitedInMs;
+        let result: T;
+        try {
+          state.sent++;
+          result = await attempt(attemptNumber);
+        } catch (error) {
+          // p-retry would not retry non-Errors or TypeErrors; every failure becomes a ProjectorError first.
+          throw toProjectorError(error, call);
+        } finally {
+          admission.release();
+        }
+        if (admission.episodeOpen || state.rateLimited > 0) await controller.endEpisode(scopes.installation);
+        return result;
+      },
+      {
+        retries: Number.POSITIVE_INFINITY,
+        minTimeout: 0,
+        factor: 1,
+        randomize: false,
+        onFailedAttempt: ({ error, attemptNumber }) => onFailure(controller, call, ctx, state, error as ProjectorError, attemptNumber),
+      },
+    );
+  } catch (error) {
+    throw enrich(toProjectorError(error, call), call, state);
+  }
+}
+
+/** Decide and wait; returning means "try again", throwing ends the loop with that error. */
+async function onFailure(controller: RateLimitController, call: RetryCall, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number): Promise<void> {
+  if (call.signal?.aborted && !(error instanceof AbortedError)) {
+    throw new AbortedError(`${call.operation} was aborted`, { code: 'Aborted', operation: call.operation, requestSent: error.requestSent, cause: call.signal.reason });
+  }
+  const o = controller.options;
+  const kind = classify(error, call);
+  switch (kind) {
+    case 'fatal':
+      throw error;
+    case 'outcome-unknown':
+      throw toOutcomeUnknown(error as TransportError);
+    case 'rate-limited': {
+      const installation = (state.scopes ?? call.scopes()).installation;
+      const counts = rateLimitCountsOf(error);
+      controller.learnFromCounts(counts, parseRateLimitWindowInMs(error.messages.map((m) => m.errorText ?? '').join(' ')));
+      // Opening the episode first tells us its age, which bounds this pause.
+      const opened = await controller.closeGate(installation, 0);
+      const episodeAgeInMs = opened.episodeAgeInMs ?? 0;
+      state.lastRateLimit = { error, counts, episodeAgeInMs };
+      const pauseInMs = rateLimitPauseInMs(state.rateLimited, episodeAgeInMs, o, o.random);
+      if (pauseInMs === undefined) throw giveUp(call, state);
+      // Close the gate for everyone even if this call stops here: the server is over its limit either way.
+      const closed = await controller.closeGate(installation, pauseInMs, { operation: call.operation, ...counts });
+      state.rateLimited++;
+      const waitInMs = closed.remainingInMs;
+      if (call.deadlineAt !== undefined && controller.clock.now() + waitInMs > call.deadlineAt) throw giveUp(call, state);
+      const info = { operation: call.operation, attempt, waitInMs, elapsedInMs: episodeAgeInMs, counts: { ...counts }, mode: 'error' as const };
+      if (!(await controller.emitRateLimited(info))) throw giveUp(call, state);
+      if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state);
+      return; // the wait itself happens at the gate, before the next attempt
+    }
+    case 'busy': {
+      const now = controller.clock.now();
+      state.firstBusyAt ??= now;
+      if (now - state.firstBusyAt >= o.giveUpAfterInMs) throw error;
+      return retryAfter(controller, ctx, state, error, attempt, 'busy', o.busyRetryDelayInMs);
+    }
+    case 'transport': {
+      state.transportFailures++;
+      if (state.transportFailures >= o.maxTransportAttempts) throw error;
+      return retryAfter(controller, ctx, state, error, attempt, 'transport', transportDelayInMs(state.transportFailures, o.transportRetryDelayInMs, o.random));
+    }
+  }
+}
+
+async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', delayInMs: number): Promise<void> {
+  if (ctx.deadlineAt !== undefined && controller.clock.now() + delayInMs > ctx.deadlineAt) throw error;
+  if (!(await controller.emitRetry({ operation: ctx.operation, attempt, delayInMs, reason, error }))) throw error;
+  await controller.wait(delayInMs, ctx);
+  state.waitedInMs += delayInMs;
+}
+
+function giveUp(call: RetryCall, state: LoopState): RateLimitError {
+  const last = state.lastRateLimit!;
+  const e = new RateLimitError(
+    `${call.operation}: Projector's rate limit (10016 RequestExceededRateLimit) held for ${last.episodeAgeInMs} ms of the episode; gave up after ${state.sent} attempt(s)`,
+    {
+      code: 'RequestExceededRateLimit',
+      errorNumber: 10016,
+      messages: last.error.messages,
+      operation: call.operation,
+      requestId: last.error.requestId,
+      status: last.error.status,
+      retryable: true,
+      requestSent: false,
+      attempts: state.sent,
+      cause: last.error,
+    },
+  );
+  e.counts = { ...last.counts };
+  e.waitedInMs = state.waitedInMs;
+  return e;
+}
+
+function toProjectorError(error: unknown, call: RetryCall): ProjectorError {
+  if (error instanceof ProjectorError) return error;
+  // Only the type goes into the message: the value itself may hold anything, so it stays in `cause`.
+  const what = error instanceof Error ? `an unexpected ${error.name}` : `a non-Error value (${error === null ? 'null' : typeof error})`;
+  return new ProjectorError(`${call.operation} failed with ${what}`, { code: 'Unexpected', operation: call.operation, retryable: false, cause: error });
+}
+
+function enrich(error: ProjectorError, call: RetryCall, state: LoopState): ProjectorError {
+  error.operation ??= call.operation;
+  error.attempts = state.sent;
+  if (error instanceof RateLimitError && error.waitedInMs === 0) error.waitedInMs = state.waitedInMs;
+  return error;
+}
