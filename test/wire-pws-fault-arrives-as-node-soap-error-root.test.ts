@@ -33,12 +33,14 @@ async function faultOf(xml: string): Promise<any> {
   return call.catch((err: unknown) => err);
 }
 
-it('rejects with the HTTP 500 response, the raw body and a message built from faultcode and faultstring', async () => {
+it('rejects with the HTTP 500 response, the raw body, and a message of faultcode, faultstring and the detail as JSON', async () => {
   const err = await faultOf(faultXml);
   expect(err).toBeInstanceOf(Error);
   expect(err.response.status).toBe(500);
   expect(err.body).toBe(faultXml.trimEnd()); // node-soap trims the raw body it keeps
-  expect(err.message).toBe('s:Client: One or more existing locks prevent acquisition of requested lock.');
+  // node-soap appends the whole detail as JSON to the message: never log err.message of a raw node-soap error.
+  expect(err.message.startsWith('s:Client: One or more existing locks prevent acquisition of requested lock.: {"PwsFault":')).toBe(true);
+  expect(err.message).toContain('"UserUid":"1152921504607067736"');
   const fault = err.root.Envelope.Body.Fault;
   expect(fault.faultcode).toBe('s:Client');
   expect(fault.faultstring).toEqual({ attributes: { 'xml:lang': 'en-US' }, $value: 'One or more existing locks prevent acquisition of requested lock.' });
