@@ -1,0 +1,135 @@
+/**
+ * The one place where raw failures become SDK errors (stripe-node style): a SOAP fault as node-soap reports it
+ * (`err.root.Envelope.Body.Fault`, numbers as strings, single items as objects), an in-band Fail status, or
+ * anything else thrown by the parsing layer (plain objects included). Server texts are redacted of the
+ * caller's secrets before they reach a message.
+ */
+import {
+  AuthenticationError, LockConflictError, LockNotFoundError, LockStolenError, ProjectorError, ProjectorServiceError,
+  RateLimitError, ResponseFormatError, SessionInvalidError,
+} from './errors';
+import type { ProjectorErrorOptions } from './errors';
+import { parseRateLimitMessage } from './rate-limit/parse-message';
+import { redactSecrets } from './soap/redact';
+import { lockHolders, messages as parseMessages, obj, int, str, stolenLock, user } from './soap/normalize';
+import type { OperationName } from './soap/operations';
+import type { PwsMessage } from './types';
+
+export const SESSION_ERROR_NUMBERS: readonly number[] = [-101, 10004];
+export const RATE_LIMIT_ERROR_NUMBER = 10016;
+const BUSY_PATTERN = /active requests|TooManyRequests/i;
+
+export interface MapContext {
+  operation: OperationName;
+  requestId: number;
+  /** Values that must never appear in an error (password, ticket). */
+  secrets: readonly string[];
+}
+
+interface FaultInfo {
+  messages: PwsMessage[];
+  faultString?: string;
+  detail?: Record<string, unknown>;
+  status?: string;
+}
+
+function redactMessages(list: PwsMessage[], secrets: readonly string[]): PwsMessage[] {
+  if (secrets.length === 0) return list;
+  return list.map((m) => {
+    const copy = { ...m };
+    for (const k of ['additionalErrorText', 'errorText', 'errorCode'] as const) if (copy[k]) copy[k] = redactSecrets(copy[k]!, secrets);
+    return copy;
+  });
+}
+
+/** The first Error message decides the class; informational ones (e.g. 136) never do. */
+const primary = (list: PwsMessage[]): PwsMessage | undefined => list.find((m) => m.type === 'Error') ?? list.find((m) => m.type === 'Warning');
+
+function classify(info: FaultInfo, ctx: MapContext, channel: 'fault' | 'in-band'): ProjectorError {
+  const msgs = redactMessages(info.messages, ctx.secrets);
+  const main = primary(msgs);
+  const faultString = info.faultString ? redactSecrets(info.faultString, ctx.secrets) : undefined;
+  const text = main ? `${main.errorCode ?? 'Error'} ${main.errorNumber ?? ''}: ${main.errorText ?? main.additionalErrorText ?? ''}`.trim() : faultString ?? 'Projector reported a failure without a message';
+  const base: ProjectorErrorOptions = {
+    code: main?.errorCode ?? 'ProjectorFault',
+    errorNumber: main?.errorNumber,
+    messages: msgs,
+    operation: ctx.operation,
+    requestId: ctx.requestId,
+    status: info.status,
+    requestSent: true,
+  };
+  const message = `${ctx.operation} failed (${channel}): ${text}`;
+  const n = main?.errorNumber;
+
+  if (n === RATE_LIMIT_ERROR_NUMBER || main?.errorCode === 'RequestExceededRateLimit') {
+    const e = new RateLimitError(message, { ...base, code: 'RequestExceededRateLimit', retryable: true, requestSent: false });
+    e.counts = parseRateLimitMessage(`${main?.errorText ?? ''} ${main?.additionalErrorText ?? ''} ${faultString ?? ''}`);
+    return e;
+  }
+  if (BUSY_PATTERN.test(`${text} ${faultString ?? ''}`)) {
+    // Projector refused the request before running it: safe to retry after a short delay, whatever the operation.
+    return new ProjectorServiceError(message, { ...base, code: 'TooManyActiveRequests', retryable: true, requestSent: false });
+  }
+  if ((n !== undefined && SESSION_ERROR_NUMBERS.includes(n)) || info.status === 'FailSessionInvalid') {
+    return new SessionInvalidError(message, { ...base, code: main?.errorCode ?? 'InvalidSession', retryable: true });
+  }
+  if (ctx.operation === 'PwsAuthenticate') {
+    // Never retried: repeated bad logins lock the account for up to 24 h.
+    return new AuthenticationError(message, { ...base, code: main?.errorCode ?? 'AuthenticationFailed', retryable: false });
+  }
+  if (n === 50475) return new LockNotFoundError(message, { ...base, retryable: false });
+  const detail = info.detail;
+  if (n === 50469 || (detail && obj(detail.LockHolders))) {
+    const e = new LockConflictError(message, { ...base, code: main?.errorCode ?? 'EntityAlreadyLocked', retryable: false });
+    e.lockHolders = lockHolders(detail?.LockHolders);
+    e.lockHolderUserIdentity = user(detail?.LockHolderUserIdentity);
+    e.allowLocksToBeStolen = str(detail?.AllowLocksToBeStolenFlag) !== 'false';
+    return e;
+  }
+  if (detail && obj(detail.LockTaker)) {
+    const e = new LockStolenError(message, { ...base, code: main?.errorCode ?? 'LockStolen', retryable: false });
+    e.lockTaker = stolenLock(detail.LockTaker);
+    return e;
+  }
+  return new ProjectorServiceError(message, { ...base, retryable: false });
+}
+
+/** An in-band failure: a response whose Status is Fail or FailSessionInvalid. */
+export function mapFailedResult(status: string, list: PwsMessage[], ctx: MapContext): ProjectorError {
+  return classify({ messages: list, status }, ctx, 'in-band');
+}
+
+function textOf(v: unknown): string | undefined {
+  // faultstring carries xml:lang, so node-soap may give { attributes, $value } instead of a string.
+  const o = obj(v);
+  return o ? str(o.$value) : str(v);
+}
+
+/** Maps whatever the SOAP layer threw into a ProjectorError. */
+export function mapSoapFailure(raw: unknown, ctx: MapContext): ProjectorError {
+  if (raw instanceof ProjectorError) {
+    raw.operation ??= ctx.operation;
+    raw.requestId ??= ctx.requestId;
+    return raw;
+  }
+  const root = obj(obj(raw)?.root);
+  const fault = obj(obj(obj(root?.Envelope)?.Body)?.Fault);
+  if (fault) {
+    const detail = obj(obj(fault.detail)?.PwsFault);
+    return classify(
+      { messages: detail ? parseMessages(detail.Messages) : [], faultString: textOf(fault.faultstring), detail },
+      { ...ctx, requestId: int(detail?.ResponseId) || ctx.requestId },
+      'fault',
+    );
+  }
+  const reason = raw instanceof Error ? redactSecrets(raw.message, ctx.secrets) : 'a non-Error value was thrown';
+  return new ResponseFormatError(`${ctx.operation}: the response could not be read (${reason})`, {
+    code: 'ResponseFormat',
+    operation: ctx.operation,
+    requestId: ctx.requestId,
+    retryable: false,
+    requestSent: true,
+    cause: raw instanceof Error ? new Error(reason) : undefined,
+  });
+}
