@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <scenario>...]`: runs benchmark scenarios against the simulator and prints their numbers.
  * With no argument it runs rate-limit then overhead; each prints its table and a machine-readable last line.
- * Scenarios live one per file in bench/ and export `run(): Promise<string>` (the machine-readable line).
+ * Scenarios live one per file in scripts/bench/ and export `run(): Promise<string>` (the machine-readable line).
  */
 import * as path from 'node:path';
 
