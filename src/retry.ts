@@ -29,6 +29,8 @@ interface LoopState {
   firstBusyAt?: number;
   waitedInMs: number;
   scopes?: CallScopes;
+  /** The failed attempt's slot, held until its failure is handled so a 10016 closes the gate before anyone else is let in. */
+  release?: () => void;
   lastRateLimit?: { error: ProjectorError; counts: RateLimitCounts; episodeAgeInMs: number };
 }
 
@@ -54,11 +56,11 @@ export async function executeWithRetry<T>(controller: RateLimitController, call:
           state.sent++;
           result = await attempt(attemptNumber);
         } catch (error) {
+          state.release = admission.release;
           // p-retry would not retry non-Errors or TypeErrors; every failure becomes a ProjectorError first.
           throw toProjectorError(error, call);
-        } finally {
-          admission.release();
         }
+        admission.release();
         if (admission.episodeOpen || state.rateLimited > 0) await controller.endEpisode(scopes.installation);
         return result;
       },
@@ -72,16 +74,25 @@ export async function executeWithRetry<T>(controller: RateLimitController, call:
     );
   } catch (error) {
     throw enrich(toProjectorError(error, call), call, state);
+  } finally {
+    releaseSlot(state);
   }
+}
+
+function releaseSlot(state: LoopState): void {
+  state.release?.();
+  state.release = undefined;
 }
 
 /** Decide and wait; returning means "try again", throwing ends the loop with that error. */
 async function onFailure(controller: RateLimitController, call: RetryCall, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number): Promise<void> {
   if (call.signal?.aborted && !(error instanceof AbortedError)) {
+    releaseSlot(state);
     throw new AbortedError(`${call.operation} was aborted`, { code: 'Aborted', operation: call.operation, requestSent: error.requestSent, cause: call.signal.reason });
   }
   const o = controller.options;
   const kind = classify(error, call);
+  if (kind !== 'rate-limited') releaseSlot(state);
   switch (kind) {
     case 'fatal':
       throw error;
@@ -99,6 +110,7 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
       if (pauseInMs === undefined) throw giveUp(call, state);
       // Close the gate for everyone even if this call stops here: the server is over its limit either way.
       const closed = await controller.closeGate(installation, pauseInMs, { operation: call.operation, ...counts });
+      releaseSlot(state);
       state.rateLimited++;
       const waitInMs = closed.remainingInMs;
       if (call.deadlineAt !== undefined && controller.clock.now() + waitInMs > call.deadlineAt) throw giveUp(call, state);
