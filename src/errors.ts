@@ -131,6 +131,8 @@ export class TransportError extends ProjectorError {
   override readonly name: string = 'TransportError';
   /** HTTP status, when a response arrived. */
   httpStatus?: number;
+  /** The server's Retry-After (503/429), converted to a delay in ms, when it sent one. */
+  retryAfterInMs?: number;
 }
 
 /**

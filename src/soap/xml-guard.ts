@@ -1,0 +1,171 @@
+/**
+ * The pre-parse gate: every response body passes here before node-soap's parser (and its regular expressions)
+ * sees it. One forward pass, using indexOf to skip text, so its cost is linear in the body length whatever the
+ * input (node-soap's own envelope regex is quadratic on truncated or colon-free bodies). It does not build a tree;
+ * it only proves the properties the parser relies on and rejects every construct PWS never sends.
+ */
+import { ResponseFormatError } from '../errors';
+
+export interface XmlGuardOptions {
+  /** Deepest element nesting accepted; PWS responses stay far below it. */
+  maxDepth: number;
+}
+
+const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
+/** Names that would become keys of plain objects in node-soap's result and reach Object.prototype. */
+const FORBIDDEN_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+/** Attributes whose values become object keys too (SOAP-encoding multiRef ids, WCF z:Id / z:Ref). */
+const REFERENCE_ATTRIBUTES = new Set(['href', 'id', 'Id', 'ref', 'Ref']);
+
+function reject(reason: string, offset: number): never {
+  // The body is never quoted: it may carry a session ticket.
+  throw new ResponseFormatError(`Response rejected before parsing: ${reason} (at character ${offset})`, {
+    code: 'ResponseFormat',
+    retryable: false,
+    requestSent: true,
+  });
+}
+
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isNameEnd = (c: number) => isWs(c) || c === 0x3e /* > */ || c === 0x2f /* / */ || c === 0x3d /* = */;
+const NAME_BREAKERS = /["'<&;,()[\]{}!?\\]/;
+
+/** Checks a qualified name (element or attribute) and returns its local part. */
+function checkName(qname: string, offset: number): string {
+  const colon = qname.indexOf(':');
+  if (qname.length === 0 || NAME_BREAKERS.test(qname) || colon === 0 || colon === qname.length - 1 || qname.indexOf(':', colon + 1) !== -1) {
+    reject('malformed name', offset);
+  }
+  const local = colon === -1 ? qname : qname.slice(colon + 1);
+  if (FORBIDDEN_NAMES.has(local) || (colon !== -1 && FORBIDDEN_NAMES.has(qname.slice(0, colon)))) {
+    reject(`forbidden name "${qname}"`, offset);
+  }
+  return local;
+}
+
+function onlyWhitespace(body: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isWs(body.charCodeAt(k))) return false;
+  return true;
+}
+
+interface StartTag {
+  name: string;
+  selfClosing: boolean;
+  end: number; // index after '>'
+  namespaces: Map<string, string>; // prefix ('' for default) -> URI, declared on this tag
+}
+
+function readStartTag(body: string, start: number): StartTag {
+  const n = body.length;
+  let j = start + 1;
+  while (j < n && !isNameEnd(body.charCodeAt(j))) j++;
+  const name = body.slice(start + 1, j);
+  checkName(name, start);
+  const namespaces = new Map<string, string>();
+  for (;;) {
+    const before = j;
+    while (j < n && isWs(body.charCodeAt(j))) j++;
+    if (j >= n) reject('truncated start tag', start);
+    const c = body.charCodeAt(j);
+    if (c === 0x3e) return { name, selfClosing: false, end: j + 1, namespaces };
+    if (c === 0x2f) {
+      if (body.charCodeAt(j + 1) !== 0x3e) reject('malformed start tag', j);
+      return { name, selfClosing: true, end: j + 2, namespaces };
+    }
+    if (before === j) reject('attributes must be separated by whitespace', j);
+    const attrStart = j;
+    while (j < n && !isNameEnd(body.charCodeAt(j))) j++;
+    const attr = body.slice(attrStart, j);
+    const local = checkName(attr, attrStart);
+    while (j < n && isWs(body.charCodeAt(j))) j++;
+    if (body.charCodeAt(j) !== 0x3d) reject('attribute without a value', attrStart);
+    j++;
+    while (j < n && isWs(body.charCodeAt(j))) j++;
+    const quote = body[j];
+    if (quote !== '"' && quote !== "'") reject('unquoted attribute value', j);
+    const close = body.indexOf(quote, j + 1);
+    if (close === -1) reject('truncated attribute value', j);
+    const value = body.slice(j + 1, close);
+    if (value.includes('<')) reject("'<' in an attribute value", j);
+    if (attr === 'xmlns') namespaces.set('', value);
+    else if (attr.startsWith('xmlns:')) namespaces.set(local, value);
+    if (REFERENCE_ATTRIBUTES.has(local) && FORBIDDEN_NAMES.has(value.startsWith('#') ? value.slice(1) : value)) {
+      reject(`forbidden reference "${value}"`, j);
+    }
+    j = close + 1;
+  }
+}
+
+/**
+ * Throws ResponseFormatError unless `body` is a complete SOAP 1.1 Envelope without DOCTYPE, ENTITY declarations,
+ * processing instructions (other than the XML declaration), Object.prototype member names or excessive nesting.
+ */
+export function guardXml(body: string, options: Partial<XmlGuardOptions> = {}): void {
+  const maxDepth = options.maxDepth ?? 64;
+  const n = body.length;
+  let i = body.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < n && isWs(body.charCodeAt(i))) i++;
+  if (body.startsWith('<?xml', i) && isWs(body.charCodeAt(i + 5))) {
+    const end = body.indexOf('?>', i);
+    if (end === -1) reject('truncated XML declaration', i);
+    i = end + 2;
+  }
+  const stack: string[] = [];
+  let rootDone = false;
+  while (i < n) {
+    const lt = body.indexOf('<', i);
+    if (stack.length === 0 && !onlyWhitespace(body, i, lt === -1 ? n : lt)) reject('text outside the root element', i);
+    if (lt === -1) break;
+    i = lt;
+    const next = body.charCodeAt(i + 1);
+    if (next === 0x21 /* ! */) {
+      if (body.startsWith('<!--', i)) {
+        const end = body.indexOf('-->', i + 4);
+        if (end === -1) reject('truncated comment', i);
+        i = end + 3;
+      } else if (body.startsWith('<![CDATA[', i)) {
+        if (stack.length === 0) reject('CDATA outside the root element', i);
+        const end = body.indexOf(']]>', i + 9);
+        if (end === -1) reject('truncated CDATA section', i);
+        i = end + 3;
+      } else if (body.slice(i + 2, i + 9).toUpperCase() === 'DOCTYPE') {
+        reject('DOCTYPE declaration', i);
+      } else if (body.slice(i + 2, i + 8).toUpperCase() === 'ENTITY') {
+        reject('ENTITY declaration', i);
+      } else {
+        reject('markup declaration', i);
+      }
+    } else if (next === 0x3f /* ? */) {
+      reject('processing instruction', i);
+    } else if (next === 0x2f /* / */) {
+      const gt = body.indexOf('>', i + 2);
+      if (gt === -1) reject('truncated end tag', i);
+      const name = body.slice(i + 2, gt).trimEnd();
+      if (stack.pop() !== name) reject(`unbalanced end tag </${name}>`, i);
+      if (stack.length === 0) rootDone = true;
+      i = gt + 1;
+    } else {
+      if (rootDone) reject('a second root element', i);
+      const tag = readStartTag(body, i);
+      if (stack.length + 1 > maxDepth) reject(`nesting deeper than ${maxDepth}`, i);
+      if (stack.length === 0) checkEnvelope(tag, i);
+      if (tag.selfClosing) {
+        if (stack.length === 0) rootDone = true;
+      } else {
+        stack.push(tag.name);
+      }
+      i = tag.end;
+    }
+  }
+  if (stack.length > 0) reject(`truncated: ${stack.length} element(s) not closed`, n);
+  if (!rootDone) reject('no root element', n);
+}
+
+function checkEnvelope(root: StartTag, offset: number): void {
+  const colon = root.name.indexOf(':');
+  const prefix = colon === -1 ? '' : root.name.slice(0, colon);
+  const local = colon === -1 ? root.name : root.name.slice(colon + 1);
+  if (local !== 'Envelope' || root.namespaces.get(prefix) !== SOAP11_ENVELOPE_NS) {
+    reject('the root element is not a SOAP 1.1 Envelope', offset);
+  }
+}
