@@ -78,7 +78,7 @@ it('writes a Date object as an empty element (so timestamps must be passed as st
 });
 
 it('cannot send an Int64 beyond 2^53 given as a number (the generated type says number; pass a string)', async () => {
-  const uid = 1152921504607429941; // eslint-disable-line @typescript-eslint/no-loss-of-precision -- the point of the test
+  const uid = 1152921504607429941; // rounds on purpose: the point of the test
   await client.PwsAcquireProjectorLocksAsync({
     serviceRequest: { RequestId: 1, SessionTicket: 'T', LockDurationSeconds: 60, Locks: { PwsProjectorLockRequest: [{ EntityIdentity: { EntityUid: uid, LockType: 'P' } }] } },
   });
