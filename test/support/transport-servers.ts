@@ -24,6 +24,8 @@ export interface Loopback {
   requests: ReceivedRequest[];
   /** Server-side sockets that are still open. */
   sockets: Set<Socket>;
+  /** Connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: strin
 export async function startServer(handler: Handler, tls?: { key: string; cert: string }): Promise<Loopback> {
   const requests: ReceivedRequest[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -46,6 +49,7 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
   server.keepAliveTimeout = 60_000;
   server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
     sockets.add(s);
+    connections++;
     s.on('close', () => sockets.delete(s));
   });
   // Failed TLS handshakes surface here; the tests look at the client's side.
@@ -58,6 +62,7 @@ export async function startServer(handler: Handler, tls?: { key: string; cert: s
     port,
     requests,
     sockets,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
