@@ -1,0 +1,201 @@
+/**
+ * Parses a SOAP 1.1 request and validates its body against the compiled XSD model in one sax pass.
+ *
+ * The real WCF service silently skips elements it does not expect (wrong namespace, wrong order), leaving the
+ * member at its default. The simulator is stricter on purpose: any deviation from the schema is answered with a
+ * SOAP fault that names the offending element, so a client bug fails loudly here instead of quietly in production.
+ * DOCTYPEs are refused outright (no entity expansion, no external fetches).
+ */
+import * as sax from 'sax';
+import { NS } from '../soap/operations';
+import { qkey, type ComplexType, type Particle, type SchemaModel, type SimpleType } from './schema';
+
+export interface XNode {
+  ns: string;
+  local: string;
+  nil: boolean;
+  text: string;
+  children: XNode[];
+}
+
+export class RequestInvalidError extends Error {
+  override readonly name = 'RequestInvalidError';
+}
+
+interface Frame {
+  node: XNode;
+  /** undefined: content is not validated (SOAP header blocks). */
+  type?: ComplexType | SimpleType;
+  idx: number;
+  count: number;
+  role: 'envelope' | 'header' | 'skip' | 'body' | 'data';
+}
+
+const INT_RANGES = {
+  short: [-32768n, 32767n],
+  int: [-2147483648n, 2147483647n],
+  long: [-9223372036854775808n, 9223372036854775807n],
+} as const;
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const label = (ns: string, local: string) => `{${ns}}${local}`;
+
+function checkSimple(type: SimpleType, raw: string, where: string): void {
+  const v = type.builtin === 'string' || type.builtin === 'any' ? raw : raw.trim();
+  let ok = true;
+  switch (type.builtin) {
+    case 'short':
+    case 'int':
+    case 'long': {
+      ok = /^[+-]?\d{1,20}$/.test(v);
+      if (ok) {
+        const n = BigInt(v);
+        const [lo, hi] = INT_RANGES[type.builtin];
+        ok = n >= lo && n <= hi;
+      }
+      break;
+    }
+    case 'boolean':
+      ok = v === 'true' || v === 'false' || v === '1' || v === '0';
+      break;
+    case 'dateTime':
+      ok = DATE_TIME.test(v);
+      break;
+  }
+  if (ok && type.enumeration) ok = type.enumeration.has(v);
+  if (!ok) throw new RequestInvalidError(`The value '${v.slice(0, 40)}' of element ${where} is not a valid ${type.enumeration ? 'value of ' + type.name : type.builtin}.`);
+}
+
+/** Finds the particle `child` matches, advancing the frame through the sequence; throws naming the element. */
+function matchChild(frame: Frame, type: ComplexType, ns: string, local: string): Particle {
+  const ps = type.particles;
+  while (frame.idx < ps.length) {
+    const p = ps[frame.idx];
+    if (p.ns === ns && p.name === local && frame.count < p.maxOccurs) {
+      frame.count++;
+      return p;
+    }
+    if (frame.count < p.minOccurs) break;
+    frame.idx++;
+    frame.count = 0;
+  }
+  const where = label(ns, local);
+  const parent = label(frame.node.ns, frame.node.local);
+  if (ps.some((p) => p.ns === ns && p.name === local)) {
+    throw new RequestInvalidError(`Element ${where} is out of order (or repeated) in ${parent}; expected order: ${ps.map((p) => p.name).join(', ')}.`);
+  }
+  const sameName = ps.find((p) => p.name === local);
+  if (sameName) throw new RequestInvalidError(`Element ${local} in ${parent} has the wrong namespace '${ns}'; expected '${sameName.ns}'.`);
+  throw new RequestInvalidError(`Element ${where} is not expected in ${parent}.`);
+}
+
+function checkComplete(frame: Frame, type: ComplexType): void {
+  for (let i = frame.idx; i < type.particles.length; i++) {
+    const p = type.particles[i];
+    const have = i === frame.idx ? frame.count : 0;
+    if (have < p.minOccurs) throw new RequestInvalidError(`Element ${label(frame.node.ns, frame.node.local)} is missing ${label(p.ns, p.name)}.`);
+  }
+}
+
+/** Returns the Body's operation element, validated against the schema. */
+export function parseRequest(xml: string, model: SchemaModel): XNode {
+  const parser = sax.parser(true, { xmlns: true, trim: false, normalize: false });
+  const stack: Frame[] = [];
+  let root: XNode | undefined;
+  let payload: XNode | undefined;
+  let bodySeen = false;
+  let failure: Error | undefined;
+  const fail = (e: Error) => {
+    failure ??= e;
+    throw e;
+  };
+
+  parser.ondoctype = () => fail(new RequestInvalidError('DOCTYPE is not allowed in a SOAP message.'));
+  parser.onprocessinginstruction = (pi) => {
+    if (pi.name !== 'xml' || root) fail(new RequestInvalidError(`Processing instruction '${pi.name}' is not allowed.`));
+  };
+  parser.onerror = (e) => fail(new RequestInvalidError(`The request is not well-formed XML: ${e.message.split('\n')[0]}`));
+  parser.onopentag = (t) => {
+    const tag = t as sax.QualifiedTag;
+    const nilAttr = Object.values(tag.attributes).find((a) => a.uri === NS.xsi && a.local === 'nil');
+    const node: XNode = { ns: tag.uri, local: tag.local, nil: nilAttr?.value === 'true' || nilAttr?.value === '1', text: '', children: [] };
+    const parent = stack[stack.length - 1];
+    let frame: Frame;
+    if (!parent) {
+      if (root) fail(new RequestInvalidError('More than one root element.'));
+      if (tag.uri !== NS.soapEnvelope || tag.local !== 'Envelope') {
+        fail(new RequestInvalidError(`The root element must be {${NS.soapEnvelope}}Envelope, not ${label(tag.uri, tag.local)}.`));
+      }
+      root = node;
+      frame = { node, idx: 0, count: 0, role: 'envelope' };
+    } else if (parent.role === 'skip' || parent.role === 'header') {
+      frame = { node, idx: 0, count: 0, role: 'skip' };
+    } else if (parent.role === 'envelope') {
+      const isHeader = tag.uri === NS.soapEnvelope && tag.local === 'Header' && !bodySeen && parent.node.children.length === 0;
+      const isBody = tag.uri === NS.soapEnvelope && tag.local === 'Body' && !bodySeen;
+      if (!isHeader && !isBody) fail(new RequestInvalidError(`Element ${label(tag.uri, tag.local)} is not expected in the SOAP Envelope.`));
+      if (isBody) bodySeen = true;
+      frame = { node, idx: 0, count: 0, role: isHeader ? 'header' : 'body' };
+    } else if (parent.role === 'body') {
+      if (payload) fail(new RequestInvalidError('The SOAP Body must contain exactly one element.'));
+      const decl = model.elements.get(qkey(tag.uri, tag.local));
+      if (!decl || tag.uri !== NS.service) fail(new RequestInvalidError(`The SOAP Body element ${label(tag.uri, tag.local)} is not an operation of this service.`));
+      payload = node;
+      frame = { node, type: decl!.type, idx: 0, count: 0, role: 'data' };
+    } else {
+      const ptype = parent.type;
+      if (!ptype || ptype.kind !== 'complex') {
+        return fail(new RequestInvalidError(`Element ${label(parent.node.ns, parent.node.local)} must not contain element ${label(tag.uri, tag.local)}.`));
+      }
+      if (parent.node.nil) fail(new RequestInvalidError(`Element ${label(parent.node.ns, parent.node.local)} is nil and must be empty.`));
+      const particle = matchChild(parent, ptype, tag.uri, tag.local);
+      if (node.nil && !particle.nillable) fail(new RequestInvalidError(`Element ${label(tag.uri, tag.local)} is not nillable.`));
+      frame = { node, type: particle.type, idx: 0, count: 0, role: 'data' };
+    }
+    parent?.node.children.push(node);
+    stack.push(frame);
+  };
+  parser.ontext = (text) => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      if (text.trim()) fail(new RequestInvalidError('Text outside the root element.'));
+      return;
+    }
+    if (top.role === 'skip' || top.role === 'header') return;
+    if (top.role === 'data' && top.type?.kind === 'simple') {
+      if (top.node.nil && text.length) fail(new RequestInvalidError(`Element ${label(top.node.ns, top.node.local)} is nil and must be empty.`));
+      top.node.text += text;
+    } else if (text.trim()) {
+      fail(new RequestInvalidError(`Element ${label(top.node.ns, top.node.local)} cannot contain text.`));
+    }
+  };
+  parser.oncdata = parser.ontext;
+  parser.onclosetag = () => {
+    const frame = stack.pop()!;
+    if (frame.role !== 'data' || frame.node.nil || !frame.type) return;
+    const where = label(frame.node.ns, frame.node.local);
+    if (frame.type.kind === 'complex') checkComplete(frame, frame.type);
+    else checkSimple(frame.type, frame.node.text, where);
+  };
+
+  try {
+    parser.write(xml).close();
+  } catch (e) {
+    throw failure ?? (e instanceof RequestInvalidError ? e : new RequestInvalidError(`The request could not be parsed: ${(e as Error).message.split('\n')[0]}`));
+  }
+  if (failure) throw failure;
+  if (!root) throw new RequestInvalidError('The request body is empty.');
+  if (!payload) throw new RequestInvalidError('The SOAP Body is missing or empty.');
+  return payload;
+}
+
+/** Small readers the handlers use on a validated tree (local names only: namespaces were checked already). */
+export const child = (n: XNode | undefined, local: string): XNode | undefined => n?.children.find((c) => c.local === local);
+export const childrenNamed = (n: XNode | undefined, local: string): XNode[] => n?.children.filter((c) => c.local === local) ?? [];
+export function textOf(n: XNode | undefined, local: string): string | undefined {
+  const c = child(n, local);
+  return c && !c.nil ? c.text : undefined;
+}
+export function intOf(n: XNode | undefined, local: string): number | undefined {
+  const t = textOf(n, local);
+  return t === undefined ? undefined : Number(t.trim());
+}

@@ -1,0 +1,129 @@
+/**
+ * The simulator's public option and control types. Other teams code against these names (see the contract in
+ * index.ts); keep them stable.
+ */
+import type { Clock } from '../clock';
+import type { OperationName } from '../soap/operations';
+
+export type { OperationName };
+
+export interface SimUser {
+  userName: string;
+  password: string;
+  displayName?: string;
+  firstName?: string;
+  lastName?: string;
+  middleName?: string;
+  /** Int64 as a decimal string. */
+  userUid?: string;
+  referenceSystemId?: string;
+  superUser?: boolean;
+}
+
+export interface SimAccount {
+  accountCode: string;
+  name?: string;
+  /** Int64 as a decimal string. */
+  accountUid?: string;
+  users: SimUser[];
+}
+
+/** A lockable entity. It is found by uid or by code (both, when given, must name the same entity). */
+export interface SimEntity {
+  entityCode: string;
+  /** Int64 as a decimal string. */
+  entityUid: string;
+  /** Base64 optimistic-locking stamp returned as EntityTimestamp. */
+  entityTimestamp?: string;
+  /** False for entities locked by Projector's internal processes: their locks cannot be stolen. */
+  allowSteal?: boolean;
+}
+
+export interface RateLimitSettings {
+  mode: 'Error' | 'Warning' | 'Disabled';
+  windowInMs: number;
+  installationLimit: number;
+  userLimit: number;
+  sessionLimit: number;
+  weights: Partial<Record<OperationName, number>>;
+  defaultWeight: number;
+}
+
+export interface SimulatorOptions {
+  /** Default 0 (ephemeral); the host is always 127.0.0.1. */
+  port?: number;
+  clock?: Clock;
+  accounts?: SimAccount[];
+  rateLimit?: Partial<RateLimitSettings>;
+  /** Default 4: a user's 5th concurrent request is refused. */
+  maxActiveRequestsPerUser?: number;
+  session?: { idleTimeoutInMs?: number; maxLifetimeInMs?: number };
+  lockout?: { maxFailures?: number; lockoutInMs?: number };
+  /** Adds informational message 136 NonProductionEnvironment to every response; default false. */
+  nonProductionMessage?: boolean;
+  /** accountCode -> base URL (scheme + host) of the instance that hosts it. */
+  redirect?: Record<string, string>;
+  entities?: SimEntity[];
+  /** Largest accepted request body; default 1 MB. */
+  maxBodyBytes?: number;
+}
+
+export type Outcome = 'ok' | 'warning' | 'fault' | 'fail' | 'rate-limited' | 'throttled' | 'rejected' | 'injected-fault';
+
+export interface RequestLogEntry {
+  seq: number;
+  operation: OperationName | 'unknown';
+  requestId?: number;
+  accountCode?: string;
+  userName?: string;
+  /** First 16 hex digits of the ticket's sha256: enough to correlate, never the ticket itself. */
+  ticketHash?: string;
+  /** Simulator clock, ms. */
+  receivedAt: number;
+  finishedAt?: number;
+  outcome: Outcome;
+  errorNumber?: number;
+  httpStatus?: number;
+  /** Concurrent requests of that user when this one arrived (itself not included). */
+  activeForUser?: number;
+}
+
+export type FaultSpec =
+  | { kind: 'reset-before-body' }
+  | { kind: 'reset-after-body' }
+  | { kind: 'http-status'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
+  | { kind: 'truncated-xml' }
+  | { kind: 'empty-200' }
+  | { kind: 'wrong-content-type' }
+  | { kind: 'oversized-body'; bytes: number }
+  | { kind: 'drip-feed'; chunkIntervalInMs: number }
+  | { kind: 'redirect'; status: 301 | 302 | 307 | 308; location: string }
+  | { kind: 'raw'; status: number; headers?: Record<string, string>; body: string };
+
+export interface CounterSnapshot {
+  installation: number;
+  user: number;
+  session: number;
+}
+
+export interface Simulator {
+  /** http://127.0.0.1:<port>/OpsProjectorWcfSvc/PwsProjectorServices.svc */
+  readonly url: string;
+  /** http://127.0.0.1:<port> */
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  /** Every request, in arrival order. */
+  readonly log: readonly RequestLogEntry[];
+  clearLog(): void;
+  /** Stops listening and destroys every socket, keep-alive ones included. */
+  close(): Promise<void>;
+  /** Applies to the next `count` POSTs (default 1). */
+  injectFaults(fault: FaultSpec, count?: number): void;
+  /** Extra processing time, slept on the simulator's clock. */
+  setLatency(operation: OperationName | '*', latencyInMs: number): void;
+  setRateLimit(update: SimulatorOptions['rateLimit']): void;
+  addAccount(account: SimAccount): void;
+  invalidateSession(ticket: string): void;
+  invalidateAllSessions(): void;
+  snapshotCounters(accountCode: string, userName?: string, ticket?: string): CounterSnapshot;
+}
