@@ -41,8 +41,6 @@ export interface Admission {
   episodeOpen: boolean;
 }
 
-const DEADLINE = Symbol('deadline');
-
 export class RateLimitController {
   readonly clock: Clock;
   readonly options: ResolvedRateLimitOptions;
@@ -179,26 +177,24 @@ export class RateLimitController {
       sem = new Semaphore(this.options.maxConcurrentPerUser);
       this.slots.set(userScope, sem);
     }
-    const queued = new AbortController();
-    const onAbort = () => queued.abort(ctx.signal?.reason);
-    ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    const deadlineTimer = new AbortController();
-    if (ctx.deadlineAt !== undefined && sem.inFlight >= sem.limit) {
-      this.clock.sleep(ctx.deadlineAt - this.clock.now(), deadlineTimer.signal).then(() => queued.abort(DEADLINE), () => undefined);
-    }
+    let release: () => void;
     try {
-      const release = await sem.acquire(queued.signal);
-      const owner = sem;
-      return () => {
-        release();
-        if (owner.inFlight === 0 && owner.waiting === 0 && this.slots.get(userScope) === owner) this.slots.delete(userScope);
-      };
+      release = await sem.acquire(ctx.signal);
     } catch (reason) {
-      throw reason === DEADLINE ? this.deadlineReached(ctx) : this.aborted(ctx, reason);
-    } finally {
-      deadlineTimer.abort();
-      ctx.signal?.removeEventListener('abort', onAbort);
+      throw this.aborted(ctx, reason);
     }
+    const owner = sem;
+    const releaseAndForget = () => {
+      release();
+      if (owner.inFlight === 0 && owner.waiting === 0 && this.slots.get(userScope) === owner) this.slots.delete(userScope);
+    };
+    // The deadline is checked once a slot is free rather than with a timer on the clock: a pending sleeper would
+    // let ManualClock's autoAdvance jump to the deadline while the calls ahead are still on the wire.
+    if (ctx.deadlineAt !== undefined && this.clock.now() > ctx.deadlineAt) {
+      releaseAndForget();
+      throw this.deadlineReached(ctx);
+    }
+    return releaseAndForget;
   }
 
   /** Reserves this call's weight in every scope's rolling window; sleeps until old hits age out when full. */
