@@ -27,6 +27,7 @@ interface LoopState {
   rateLimited: number;
   transportFailures: number;
   firstBusyAt?: number;
+  firstRateLimitAt?: number;
   waitedInMs: number;
   scopes?: CallScopes;
   /** The failed attempt's slot, held until its failure is handled so a 10016 closes the gate before anyone else is let in. */
@@ -98,27 +99,8 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
       throw error;
     case 'outcome-unknown':
       throw toOutcomeUnknown(error as TransportError);
-    case 'rate-limited': {
-      const installation = (state.scopes ?? call.scopes()).installation;
-      const counts = rateLimitCountsOf(error);
-      controller.learnFromCounts(counts, parseRateLimitWindowInMs(error.messages.map((m) => m.errorText ?? '').join(' ')));
-      // Opening the episode first tells us its age, which bounds this pause.
-      const opened = await controller.closeGate(installation, 0);
-      const episodeAgeInMs = opened.episodeAgeInMs ?? 0;
-      state.lastRateLimit = { error, counts, episodeAgeInMs };
-      const pauseInMs = rateLimitPauseInMs(state.rateLimited, episodeAgeInMs, o, o.random);
-      if (pauseInMs === undefined) throw giveUp(call, state);
-      // Close the gate for everyone even if this call stops here: the server is over its limit either way.
-      const closed = await controller.closeGate(installation, pauseInMs, { operation: call.operation, ...counts });
-      releaseSlot(state);
-      state.rateLimited++;
-      const waitInMs = closed.remainingInMs;
-      if (call.deadlineAt !== undefined && controller.clock.now() + waitInMs > call.deadlineAt) throw giveUp(call, state);
-      const info = { operation: call.operation, attempt, waitInMs, elapsedInMs: episodeAgeInMs, counts: { ...counts }, mode: 'error' as const };
-      if (!(await controller.emitRateLimited(info))) throw giveUp(call, state);
-      if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state);
-      return; // the wait itself happens at the gate, before the next attempt
-    }
+    case 'rate-limited':
+      return handleRateLimited(controller, call, state, error, attempt);
     case 'busy': {
       const now = controller.clock.now();
       state.firstBusyAt ??= now;
@@ -131,6 +113,36 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
       return retryAfter(controller, ctx, state, error, attempt, 'transport', transportDelayInMs(state.transportFailures, o.transportRetryDelayInMs, o.random));
     }
   }
+}
+
+/** Closes the installation's gate for a jittered pause and tells the hooks; the wait itself happens at the gate. */
+async function handleRateLimited(controller: RateLimitController, call: RetryCall, state: LoopState, error: ProjectorError, attempt: number): Promise<void> {
+  const o = controller.options;
+  const installation = (state.scopes ?? call.scopes()).installation;
+  const counts = rateLimitCountsOf(error);
+  controller.learnFromCounts(counts, parseRateLimitWindowInMs(error.messages.map((m) => m.errorText ?? '').join(' ')));
+  // Opening the episode first tells us its age, which bounds this pause.
+  let opened = await controller.closeGate(installation, 0);
+  if (state.rateLimited === 0 && (opened.episodeAgeInMs ?? 0) >= o.giveUpAfterInMs) {
+    // An old episode nobody ended (its calls gave up or were vetoed): this call's first 10016 starts a new one.
+    await controller.endEpisode(installation);
+    opened = await controller.closeGate(installation, 0);
+  }
+  const now = controller.clock.now();
+  state.firstRateLimitAt ??= now;
+  // The episode's age, or this call's own if a restarted episode is younger: no call outlives its give-up time.
+  const elapsedInMs = Math.max(opened.episodeAgeInMs ?? 0, now - state.firstRateLimitAt);
+  state.lastRateLimit = { error, counts, episodeAgeInMs: elapsedInMs };
+  const pauseInMs = rateLimitPauseInMs(state.rateLimited, elapsedInMs, o, o.random);
+  if (pauseInMs === undefined) throw giveUp(call, state);
+  // Close the gate for everyone even if this call stops here: the server is over its limit either way.
+  const closed = await controller.closeGate(installation, pauseInMs, { operation: call.operation, ...counts });
+  releaseSlot(state);
+  state.rateLimited++;
+  const waitInMs = closed.remainingInMs;
+  if (call.deadlineAt !== undefined && now + waitInMs > call.deadlineAt) throw giveUp(call, state);
+  if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'error' }))) throw giveUp(call, state);
+  if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state);
 }
 
 async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', delayInMs: number): Promise<void> {

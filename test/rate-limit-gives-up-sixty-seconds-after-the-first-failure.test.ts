@@ -94,3 +94,21 @@ test('an overall deadline shorter than the next pause gives up at once with the 
   expect(clock.now() - t0).toBe(5_000);
   expect(error.counts.sessionHits).toBe(1201);
 });
+
+test('an episode left open by a call that gave up does not make a much later 10016 fail at once', async () => {
+  const clock = new ManualClock({ autoAdvance: true });
+  const controller = new RateLimitController({ clock, random: () => 0 });
+  // A call of another client on the same store is vetoed at once: the gate closes and nobody ends the episode.
+  const vetoing = new RateLimitController({ clock, store: controller.store, onRateLimited: () => false });
+  await expect(executeWithRetry(vetoing, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => { throw fault(); })).rejects.toBeInstanceOf(RateLimitError);
+  clock.advance(10 * 60_000);
+  const t1 = clock.now();
+  const sentAt: number[] = [];
+  const result = await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
+    sentAt.push(clock.now() - t1);
+    if (sentAt.length === 1) throw fault();
+    return 'checked';
+  });
+  expect(result).toBe('checked');
+  expect(sentAt).toEqual([0, 5_000]);
+});
