@@ -110,7 +110,10 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
     case 'transport': {
       state.transportFailures++;
       if (state.transportFailures >= o.maxTransportAttempts) throw error;
-      return retryAfter(controller, ctx, state, error, attempt, 'transport', transportDelayInMs(state.transportFailures, o.transportRetryDelayInMs, o.random));
+      const backoffInMs = transportDelayInMs(state.transportFailures, o.transportRetryDelayInMs, o.random);
+      // A 503/429 Retry-After is honoured, capped like a rate-limit pause so one header cannot stall a call for long.
+      const askedInMs = Math.min((error as TransportError).retryAfterInMs ?? 0, o.maxPauseInMs);
+      return retryAfter(controller, ctx, state, error, attempt, 'transport', Math.max(backoffInMs, askedInMs));
     }
   }
 }

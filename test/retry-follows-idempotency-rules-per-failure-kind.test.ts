@@ -92,3 +92,21 @@ test('classify is pure and follows the table', () => {
   expect(classify(new OutcomeUnknownError('x', { code: 'OutcomeUnknown', retryable: true }), read)).toBe('fatal');
   expect(classify(conflict(), read)).toBe('fatal');
 });
+
+test("a retryable HTTP error's Retry-After sets the delay of the transport retry, capped at maxPause", async () => {
+  for (const [retryAfterInMs, expected] of [[3_000, 3_000], [600_000, 20_000]]) {
+    const clock = new ManualClock({ autoAdvance: true });
+    const t0 = clock.now();
+    const controller = new RateLimitController({ clock, random: () => 0 });
+    const sentAt: number[] = [];
+    await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
+      sentAt.push(clock.now() - t0);
+      if (sentAt.length > 1) return 'ok';
+      const e = new TransportError('HTTP 503', { code: 'TransportError', requestSent: true, retryable: true });
+      e.httpStatus = 503;
+      e.retryAfterInMs = retryAfterInMs;
+      throw e;
+    });
+    expect(sentAt).toEqual([0, expected]);
+  }
+});
