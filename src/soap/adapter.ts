@@ -42,6 +42,7 @@ function silenceNodeSoapDebug(): void {
   if (debugSilenced) return;
   debugSilenced = true;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node-soap's own copy of debug, resolved from its folder
     const debugModule = require(require.resolve('debug', { paths: [path.dirname(require.resolve('soap'))] })) as {
       disable(): string;
       enable(ns: string): void;
@@ -85,7 +86,8 @@ export class SoapAdapter {
       // Keep Int64 and timestamps exactly as sent (node-soap's defaults use parseInt and Date, losing digits).
       customDeserializer: { long: (text: string) => text, dateTime: (text: string) => text },
       preserveWhitespace: true,
-      disableCache: false,
+      // node-soap's WSDL cache shares the first client's parse options with every later client: never share.
+      disableCache: true,
     });
     return new SoapAdapter(client, contexts);
   }
