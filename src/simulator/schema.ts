@@ -4,8 +4,8 @@
  * and the simple types our contract uses. Only the XSD subset WCF emits for data contracts is understood;
  * anything else in a schema is ignored rather than guessed at.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as sax from 'sax';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
@@ -51,8 +51,12 @@ const BUILTINS: Record<string, BuiltinKind> = {
 
 export const qkey = (ns: string, name: string): string => `{${ns}}${name}`;
 
+/** The package's wsdl/ folder, found upwards from here so that it works from src/ (ts-node) and from dist/. */
 export function schemaDirectory(): string {
-  return join(__dirname, '..', '..', 'wsdl');
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'wsdl', 'PwsProjectorServices.wsdl'))) return join(dir, 'wsdl');
+    if (dirname(dir) === dir) throw new Error('simulator: cannot find the wsdl/ folder of the package');
+  }
 }
 
 export function compileSchemas(dir: string = schemaDirectory()): SchemaModel {

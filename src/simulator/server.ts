@@ -89,7 +89,8 @@ export function createHttpServer(deps: HttpDeps): { server: Server; sockets: Set
       entry.httpStatus = 415;
       return plain(res, 415, `Cannot process the message because the content type '${contentType}' was not the expected type '${XML_CONTENT_TYPE}'.`);
     }
-    if (/charset\s*=\s*"?(?!utf-8)/.test(contentType)) {
+    const charset = /charset\s*=\s*"?([^";\s]*)/.exec(contentType)?.[1];
+    if (charset !== undefined && charset !== 'utf-8') {
       entry.httpStatus = 415;
       return plain(res, 415, `Unsupported charset in content type '${contentType}': only utf-8 is accepted.`);
     }
