@@ -53,8 +53,8 @@ describe('session handling', () => {
   });
 
   test('a ticket provider is asked again when the session dies', async () => {
-    const tickets = [await rawTicket(rig), await rawTicket(rig)];
-    const provider = jest.fn(async () => tickets.shift()!);
+    // Each ticket is fetched when asked for, so the second one is issued after the sessions were invalidated.
+    const provider = jest.fn(() => rawTicket(rig));
     const client = rig.client({ credentials: undefined, sessionTicket: provider, accountCode: 'DEMO' });
     await client.checkLocks({ locks: [{ entityIdentity: PROJECT }] });
     rig.sim.invalidateAllSessions();
