@@ -23,6 +23,7 @@ export interface TransportOptions {
   allowInsecureHttp?: boolean;
   /** Idle keep-alive sockets are closed after this; below IIS's 120 s so the server never closes one first. */
   keepAliveIdleInMs: number;
+  /** Per origin (the SDK talks to one endpoint). */
   maxSockets: number;
   /** Certificate checks are always on; a custom CA is trusted in addition to the public roots. */
   tls?: { ca?: string | Buffer };
@@ -81,7 +82,8 @@ export class HttpTransport {
 
   constructor(options: Partial<TransportOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
-    const pool = { keepAlive: true, maxSockets: this.options.maxSockets, maxTotalSockets: this.options.maxSockets, timeout: this.options.keepAliveIdleInMs, scheduling: 'lifo' as const };
+    // maxSockets is per origin: a total cap would let idle sockets to one host starve requests to another.
+    const pool = { keepAlive: true, maxSockets: this.options.maxSockets, timeout: this.options.keepAliveIdleInMs, scheduling: 'lifo' as const };
     this.ca = this.options.tls?.ca ? [...rootCertificates, this.options.tls.ca] : undefined;
     this.httpAgent = new http.Agent(pool);
     this.httpsAgent = new https.Agent({ ...pool, ca: this.ca, rejectUnauthorized: true });
