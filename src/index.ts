@@ -17,3 +17,4 @@ export type { RateLimitOptions, RateLimitedInfo, RetryInfo } from './rate-limit/
 export type { RateLimitStore, PauseState } from './rate-limit/store';
 export { MemoryRateLimitStore } from './rate-limit/store';
 export type { OperationName } from './soap/operations';
+export { redisStore, RedisRateLimitStore, type RedisStoreOptions, type RedisClientLike } from './rate-limit/redis-store';
