@@ -25,6 +25,8 @@ describe('HttpTransport keep-alive pool', () => {
       expect(transport.openSockets).toBe(1);
       // The RST reaches the client's kernel now; the client reuses the socket before it reads that.
       for (const s of server.sockets) s.resetAndDestroy();
+      // Hold the event loop briefly (no I/O polled) so the kernel has surely queued the RST on a busy machine.
+      for (const until = Date.now() + 3; Date.now() < until; );
       const res = await transport.post(server.url, REQUEST, headers);
       expect(res.status).toBe(200);
       expect(server.requests).toHaveLength(2); // exactly once more: the failed write carried nothing
