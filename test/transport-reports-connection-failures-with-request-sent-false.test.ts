@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { AbortedError, ProjectorError, TransportError } from '../src/errors';
+import { AbortedError, InvalidInputError, ProjectorError, TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
 import { REQUEST, envelope, reply, startServer } from './support/transport-servers';
 
@@ -90,6 +90,18 @@ describe('HttpTransport connection failures', () => {
     await expect(transport.post('ftp://127.0.0.1/pws', REQUEST, headers)).rejects.toMatchObject({ code: 'Configuration' });
     const err = await failure(transport.post('https://user:secret@127.0.0.1/pws', REQUEST, headers));
     expect(err.message).not.toContain('secret');
+  });
+
+  it('rejects a header value carrying CR/LF as InvalidInputError, sending nothing', async () => {
+    const server = await startServer(reply(envelope('')));
+    try {
+      const err = await failure(transport.post(server.url, REQUEST, { SOAPAction: '"x"\r\nX-Injected: 1' }));
+      expect(err).toBeInstanceOf(InvalidInputError);
+      expect(err).toMatchObject({ code: 'InvalidInput', requestSent: false });
+      expect(server.connections()).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 
   it('rejects with AbortedError (requestSent false) when the signal is already aborted, sending nothing', async () => {

@@ -8,7 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { LookupFunction, Socket } from 'node:net';
-import { AbortedError, ProjectorError, TransportError } from '../errors';
+import { AbortedError, InvalidInputError, ProjectorError, TransportError } from '../errors';
 import { checkContentEncoding, decodeBody, formatError, isSoapMediaType, parseContentType } from './http-body';
 import { exchange, STALE_SOCKET, type Exchange } from './http-exchange';
 import { guardXml } from './xml-guard';
@@ -121,7 +121,15 @@ export class HttpTransport {
     if (signal?.aborted) throw new AbortedError('The call was aborted before it was sent', { code: 'Aborted', requestSent: false });
     const deadline = Date.now() + this.options.attemptTimeoutInMs;
     const payload = Buffer.from(body, 'utf8');
-    const send = (fresh: boolean) => this.open(target, payload, headers, fresh, deadline, signal);
+    const send = async (fresh: boolean) => {
+      try {
+        return await this.open(target, payload, headers, fresh, deadline, signal);
+      } catch (err) {
+        if (err instanceof ProjectorError) throw err;
+        // node:http throws synchronously on header names or values it cannot send (e.g. CR/LF in a value).
+        throw new InvalidInputError('A request header cannot be sent over HTTP', { code: 'InvalidInput', requestSent: false, cause: err });
+      }
+    };
     let ex = await send(false);
     // A pooled socket the server had already closed, detected before one byte of ours left: always safe to redo.
     if (ex === STALE_SOCKET) ex = await send(true);
