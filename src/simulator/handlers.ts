@@ -9,12 +9,9 @@ import { child, childrenNamed, intOf, textOf, type XNode } from './request-parse
 import type { LockFailure, LockIdentityInput, LockManager, StealInput } from './locks';
 import { userView } from './locks';
 import type { Session } from './sessions';
-import {
-  entityLockSummariesXml, projectorLocksXml, sharedMember, stolenLockXml, userRefXml, userSummaryXml,
-  type PwsFaultView, type RequestStatus,
-} from './templates';
+import { projectorLocksXml, sharedMember, stolenLockXml, userRefXml, userSummaryXml, type PwsFaultView, type RequestStatus } from './templates';
 import { el } from './xml-writer';
-import type { CounterSnapshot, SimAccount } from './types';
+import type { CounterSnapshot, SimAccount, SimEntity } from './types';
 
 export type HandlerResult =
   | { kind: 'response'; status: RequestStatus; messages: SimMessage[]; derived: string }
@@ -87,7 +84,7 @@ function readSteal(rq: XNode): StealInput[] {
   }));
 }
 
-type Wanted = { entity: import('./types').SimEntity; lockType: string }[];
+type Wanted = { entity: SimEntity; lockType: string }[];
 
 function readWanted(rq: XNode, locks: LockManager, required: boolean): Wanted | SimMessage {
   const items = childrenNamed(child(rq, 'Locks'), 'PwsProjectorLockRequest');
@@ -165,4 +162,3 @@ export function snapshotResult(enabled: boolean, counts: CounterSnapshot, s: { i
   );
 }
 
-export { entityLockSummariesXml };
