@@ -40,7 +40,7 @@ describe('authentication', () => {
   test('a redirect back to an instance already tried is an error, not a loop', async () => {
     const a = await startSimulator({ accounts: [] });
     const b = await startSimulator({ accounts: [], redirect: { LOOP: a.baseUrl } });
-    a.setRedirect?.({ LOOP: b.baseUrl });
+    a.setRedirect({ LOOP: b.baseUrl });
     const client = new ProjectorClient({ endpoint: b.url, credentials: { accountCode: 'LOOP', userName: 'x@example.com', password: 'pw-x1' } });
     try {
       await expect(client.authenticate()).rejects.toMatchObject({ code: 'RedirectLoop' });

@@ -23,7 +23,7 @@ describe('secrets', () => {
       await client.testRateLimiter({ simulateSessionHitsAfter: 100_000 });
       const err = await client.releaseLocks(424242).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ProjectorError);
-      const tickets = rig.sim.issuedTickets?.() ?? [];
+      const tickets = rig.sim.issuedTickets();
       expect(tickets.length).toBeGreaterThan(0);
       const surfaces = [
         inspect(client, { depth: 10, showHidden: true }), JSON.stringify(client),

@@ -43,6 +43,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let baseUrl = '';
   let metadata: Metadata | undefined;
 
+  const redirect: Record<string, string> = { ...options.redirect };
   const engine = new Engine({
     clock,
     model,
@@ -51,7 +52,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     locks,
     maxActivePerUser: options.maxActiveRequestsPerUser ?? THROTTLE_DEFAULT_MAX_ACTIVE,
     nonProduction: () => (options.nonProductionMessage ? baseUrl.replace(/^https?:\/\//, '') : undefined),
-    redirect: { ...options.redirect },
+    redirect,
     documentServerUrl: () => `${baseUrl}/doc/1`,
     latencyOf: (op) => latency.get(op) ?? latency.get('*') ?? 0,
   });
@@ -102,5 +103,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     invalidateSession: (ticket) => sessions.end(ticket),
     invalidateAllSessions: () => sessions.endAll(),
     snapshotCounters: (accountCode, userName, ticket) => limiter.counts(counterKeys(accountCode, userName, ticket)),
+    setRedirect(update) {
+      for (const k of Object.keys(redirect)) delete redirect[k];
+      Object.assign(redirect, update);
+    },
+    issuedTickets: () => sessions.liveTickets(),
   };
 }

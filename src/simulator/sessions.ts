@@ -36,6 +36,11 @@ export class SessionStore {
     private readonly lockout: { maxFailures: number; lockoutInMs: number },
   ) {}
 
+  /** Every ticket this instance issued that is still live (for tests that prove no ticket leaks anywhere). */
+  liveTickets(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   addAccount(account: SimAccount): void {
     this.accounts.set(norm(account.accountCode), account);
   }

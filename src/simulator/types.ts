@@ -126,4 +126,8 @@ export interface Simulator {
   invalidateSession(ticket: string): void;
   invalidateAllSessions(): void;
   snapshotCounters(accountCode: string, userName?: string, ticket?: string): CounterSnapshot;
+  /** Replaces the accountCode -> base URL map of accounts hosted on other instances. */
+  setRedirect(redirect: Record<string, string>): void;
+  /** The live tickets this instance issued: a test can then prove none of them leaks anywhere. */
+  issuedTickets(): string[];
 }
