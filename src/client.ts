@@ -288,7 +288,12 @@ export class ProjectorClient {
   ): Promise<T> {
     this.assertOpen();
     const requestId = nextRequestId();
-    build(requestId, 'validation-only'); // validate input before any login or network traffic
+    try {
+      build(requestId, 'validation-only'); // validate input before any login or network traffic
+    } catch (err) {
+      if (err instanceof ProjectorError) err.requestId = requestId;
+      throw err;
+    }
     for (let sessionAttempt = 0; ; sessionAttempt++) {
       const state = await this.#session.current(options.abortSignal);
       try {
