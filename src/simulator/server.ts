@@ -84,7 +84,6 @@ export function createHttpServer(deps: HttpDeps): { server: Server; sockets: Set
       return;
     }
     const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-    let reply: Reply;
     if (!contentType.startsWith('text/xml')) {
       entry.httpStatus = 415;
       return plain(res, 415, `Cannot process the message because the content type '${contentType}' was not the expected type '${XML_CONTENT_TYPE}'.`);
@@ -95,7 +94,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; sockets: Set
       return plain(res, 415, `Unsupported charset in content type '${contentType}': only utf-8 is accepted.`);
     }
     const text = body.toString('utf8').replace(/^\uFEFF/, '');
-    reply = await deps.engine.process(text, soapAction, entry);
+    const reply: Reply = await deps.engine.process(text, soapAction, entry);
     if (fault) {
       entry.outcome = 'injected-fault';
       entry.httpStatus = writeFault(fault, res, reply, timers);
