@@ -40,7 +40,7 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     expect(results.filter((r) => r.granted)).toHaveLength(50);
     const refused = results.filter((r) => !r.granted);
     expect(refused).toHaveLength(110);
-    expect(refused.every((r) => r.waitInMs > 0 && r.waitInMs <= 60_000)).toBe(true);
+    expect(refused.every((r) => r.waitInMs > 0 && r.waitInMs <= 60_000 + 100)).toBe(true); // window + arrival allowance
     expect(await connect().zcard(stores[0].keys('DEMO').hits)).toBe(50);
   });
 
@@ -100,7 +100,7 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     for (const key of keys) {
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(key.includes('pause') ? 12_000 : 5_000);
+      expect(ttl).toBeLessThanOrEqual(key.includes('pause') ? 12_000 : 4_000 + 100 + 1_000); // window + arrival allowance + slack
     }
   });
 

@@ -34,6 +34,12 @@ export interface RedisStoreOptions {
    * first 10016 even across a quiet spell. @default 120000
    */
   episodeRetentionInMs?: number;
+  /**
+   * Hits stay in the shared window this much longer than the window itself. A hit is stamped when it is
+   * reserved, but Projector counts it when the request arrives; with many processes that gap varies, and without
+   * this allowance a window edge lets a few more calls through than the limit. @default 100
+   */
+  arrivalAllowanceInMs?: number;
   /** Gets one warning when Redis fails and one info line when it answers again. */
   logger?: FallbackLogger;
   /** Clock of the in-process fallback (and of probe spacing). @default systemClock */
@@ -126,13 +132,15 @@ export class RedisRateLimitStore implements RateLimitStore {
   private readonly client: RedisClientLike;
   private readonly prefix: string;
   private readonly episodeRetentionInMs: number;
+  private readonly arrivalAllowanceInMs: number;
   private readonly instance = randomBytes(6).toString('hex');
   private sequence = 0;
 
-  constructor(options: Pick<RedisStoreOptions, 'client' | 'keyPrefix' | 'episodeRetentionInMs'>) {
+  constructor(options: Pick<RedisStoreOptions, 'client' | 'keyPrefix' | 'episodeRetentionInMs' | 'arrivalAllowanceInMs'>) {
     this.client = options.client;
     this.prefix = options.keyPrefix ?? '{projector-rl}:';
     this.episodeRetentionInMs = options.episodeRetentionInMs ?? 120_000;
+    this.arrivalAllowanceInMs = Math.max(0, options.arrivalAllowanceInMs ?? 100);
   }
 
   /** @internal The keys of a scope, for tests and tooling. */
@@ -154,7 +162,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async reserve(entries: { scope: string; limit: number }[], weight: number, windowInMs: number): Promise<{ granted: boolean; waitInMs: number }> {
-    const window = Math.max(1, Math.ceil(windowInMs));
+    const window = Math.max(1, Math.ceil(windowInMs)) + this.arrivalAllowanceInMs;
     // Unique per process and call, so two hits in the same millisecond are two members, not one.
     const unique = `${this.instance}.${(this.sequence = (this.sequence + 1) % 1e9)}`;
     const limits = entries.map((e) => (Number.isFinite(e.limit) ? Math.max(0, Math.floor(e.limit)) : -1));
