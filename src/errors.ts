@@ -133,6 +133,10 @@ export class TransportError extends ProjectorError {
   httpStatus?: number;
   /** The server's Retry-After (503/429), converted to a delay in ms, when it sent one. */
   retryAfterInMs?: number;
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), httpStatus: this.httpStatus, retryAfterInMs: this.retryAfterInMs };
+  }
 }
 
 /**
