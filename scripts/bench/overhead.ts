@@ -1,0 +1,117 @@
+/**
+ * What the facade costs per call, side by side on one simulator (rate limiting Disabled, in its own process so
+ * its CPU is not charged to the clients): (a) raw undici + fast-xml-parser, (b) the generated node-soap client
+ * with its default HTTP client, (c) ProjectorClient. Rounds are interleaved so drift hits all three alike.
+ * Also: cold start of the built package in a fresh process, and RSS growth over 20k facade calls.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { createClientAsync } from '../../generated/pwsprojectorservices';
+import { ProjectorClient } from '../../src';
+import { RawSoap } from './raw-soap';
+import { round, summarize, table } from './stats';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ALICE = { accountCode: 'DEMO', userName: 'alice@example.com', password: 'projector' };
+const WARMUP = 300;
+const ROUNDS = 5;
+const PER_ROUND = 600;
+const RSS_CALLS = 20_000;
+const COLD_STARTS = 5;
+
+async function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', '--json', 'simulator', '--port', '0', '--rate-limit-mode', 'Disabled'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+  return { url: (JSON.parse(line) as { url: string }).url, child };
+}
+
+type Call = () => Promise<unknown>;
+
+async function timed(call: Call, n: number, into: number[]): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await call();
+    into.push(performance.now() - t0);
+  }
+}
+
+/** Fresh `node` processes that require the built package, construct a client and make one call (lazy login included). */
+async function coldStarts(url: string): Promise<{ inProcessMs: number; processMs: number }> {
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'scripts/tsconfig.build.json'], { cwd: ROOT });
+  const script = `
+    const t0 = performance.now();
+    const { ProjectorClient } = require(${JSON.stringify(path.join(ROOT, 'dist/src'))});
+    const c = new ProjectorClient({ endpoint: ${JSON.stringify(url)}, credentials: ${JSON.stringify(ALICE)} });
+    c.testRateLimiter().then(() => { process.stdout.write(String(performance.now() - t0)); return c.close(); });`;
+  const inProcess: number[] = [];
+  const whole: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const t0 = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { cwd: ROOT });
+    whole.push(performance.now() - t0);
+    inProcess.push(Number(stdout));
+  }
+  return { inProcessMs: summarize(inProcess).p50, processMs: summarize(whole).p50 };
+}
+
+export async function run(): Promise<string> {
+  const { url, child } = await startSimulatorProcess();
+  const raw = new RawSoap(url);
+  const facade = new ProjectorClient({ endpoint: url, credentials: ALICE });
+  try {
+    const rawTicket = await raw.login(ALICE.accountCode, ALICE.userName, ALICE.password);
+    const generated = await createClientAsync(path.join(ROOT, 'wsdl/PwsProjectorServices.wsdl'));
+    generated.setEndpoint(url);
+    const [auth] = await generated.PwsAuthenticateAsync({ serviceRequest: { RequestId: 1, AccountCode: ALICE.accountCode, Password: ALICE.password, UserName: ALICE.userName } } as never);
+    const genTicket = (auth as { PwsAuthenticateResult: { SessionTicket: string } }).PwsAuthenticateResult.SessionTicket;
+
+    let id = 1;
+    const variants: [string, Call][] = [
+      ['raw undici + fast-xml-parser', () => raw.call('PwsTestRateLimiter', [['RequestId', ++id], ['SessionTicket', rawTicket]])],
+      ['generated (node-soap)', () => generated.PwsTestRateLimiterAsync({ serviceRequest: { RequestId: ++id, SessionTicket: genTicket } } as never)],
+      ['facade (ProjectorClient)', () => facade.testRateLimiter()],
+    ];
+    for (const [, call] of variants) await timed(call, WARMUP, []);
+    const samples = variants.map(() => [] as number[]);
+    for (let r = 0; r < ROUNDS; r++) for (const [i, [, call]] of variants.entries()) await timed(call, PER_ROUND, samples[i]);
+    const [rawS, genS, facS] = samples.map(summarize);
+
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage();
+    for (let i = 0; i < RSS_CALLS; i++) await facade.testRateLimiter();
+    gc?.();
+    const after = process.memoryUsage();
+    const rssGrowthMb = (after.rss - before.rss) / 1024 / 1024;
+    const heapGrowthMb = (after.heapUsed - before.heapUsed) / 1024 / 1024;
+
+    const cold = await coldStarts(url);
+    const facadeOverGenerated = facS.p50 / genS.p50;
+    const facadeOverRaw = facS.p50 / rawS.p50;
+
+    console.log(`PwsTestRateLimiter, ${ROUNDS * PER_ROUND} sequential calls per client (after ${WARMUP} warm-up), simulator in its own process\n`);
+    console.log(table(['client', 'p50 ms', 'p95 ms', 'mean ms', 'calls/s'], [rawS, genS, facS].map((s, i) => [variants[i][0], round(s.p50, 3), round(s.p95, 3), round(s.mean, 3), Math.round(s.throughput)])));
+    console.log(`\nfacade/generated (p50) = ${round(facadeOverGenerated)}   target <= 1.05`);
+    console.log(`facade/raw       (p50) = ${round(facadeOverRaw)}   target <= 2.0`);
+    console.log(`cold start (require dist + construct + first call incl. login): ${Math.round(cold.inProcessMs)} ms in-process, ${Math.round(cold.processMs)} ms whole process (median of ${COLD_STARTS})`);
+    console.log(`RSS growth over ${RSS_CALLS} facade calls: ${round(rssGrowthMb, 1)} MB (heap used ${round(heapGrowthMb, 1)} MB)${gc ? '' : ' (global.gc not exposed: run with --expose-gc for a stable figure)'}`);
+    return `overhead: facade/generated=${round(facadeOverGenerated)} facade/raw=${round(facadeOverRaw)} cold_start_ms=${Math.round(cold.inProcessMs)} rss_growth_mb=${round(rssGrowthMb, 1)}`;
+  } finally {
+    await facade.close();
+    await raw.close();
+    child.kill('SIGINT');
+  }
+}
+
+if (require.main === module) run().then((line) => console.log(line), (e: unknown) => { console.error(e); process.exitCode = 1; });
