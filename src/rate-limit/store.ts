@@ -34,6 +34,8 @@ interface ScopeState {
   pausedUntil: number;
   episodeStartedAt?: number;
   hits: Hit[];
+  /** Sum of `hits` weights, kept as hits come and go so a reservation costs O(expired hits), not O(window). */
+  used: number;
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
@@ -45,7 +47,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   private state(scope: string): ScopeState {
     let s = this.scopes.get(scope);
     if (!s) {
-      s = { pausedUntil: 0, hits: [] };
+      s = { pausedUntil: 0, hits: [], used: 0 };
       this.scopes.set(scope, s);
     }
     return s;
@@ -77,16 +79,23 @@ export class MemoryRateLimitStore implements RateLimitStore {
     if (s && s.pausedUntil <= this.clock.now()) s.episodeStartedAt = undefined;
   }
 
+  /** Drops hits older than the window from the front (hits are in time order) and keeps the running total. */
+  private trim(s: ScopeState, now: number, windowInMs: number): void {
+    let drop = 0;
+    while (drop < s.hits.length && s.hits[drop].at <= now - windowInMs) s.used -= s.hits[drop++].weight;
+    if (drop > 0) s.hits.splice(0, drop);
+  }
+
   async reserve(entries: { scope: string; limit: number }[], weight: number, windowInMs: number): Promise<{ granted: boolean; waitInMs: number }> {
     const now = this.clock.now();
     let waitInMs = 0;
     for (const { scope, limit } of entries) {
       const s = this.state(scope);
-      s.hits = s.hits.filter((h) => h.at > now - windowInMs);
-      const used = s.hits.reduce((sum, h) => sum + h.weight, 0);
+      this.trim(s, now, windowInMs);
+      const used = s.used;
       // A call heavier than the whole limit could never fit: let it through once the window is empty.
       if (used + weight <= limit || used === 0) continue;
-      // Hits are in time order: find the oldest prefix whose expiry frees enough room (or empties the window).
+      // Find the oldest prefix whose expiry frees enough room (or empties the window).
       let freed = 0;
       let until = now + 1;
       for (const h of s.hits) {
@@ -97,7 +106,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
       waitInMs = Math.max(waitInMs, until - now);
     }
     if (waitInMs > 0) return { granted: false, waitInMs };
-    for (const { scope } of entries) this.state(scope).hits.push({ at: now, weight });
+    for (const { scope } of entries) {
+      const s = this.state(scope);
+      s.hits.push({ at: now, weight });
+      s.used += weight;
+    }
     return { granted: true, waitInMs: 0 };
   }
 }
