@@ -50,7 +50,7 @@ async function sdkClient(sim: Simulator): Promise<Outcome> {
       minPauseInMs: 5_000 * SCALE,
       maxPauseInMs: 20_000 * SCALE,
       giveUpAfterInMs: 60_000 * SCALE * 3,
-      limits: { session: SESSION_LIMIT, windowInMs: WINDOW_IN_MS },
+      // No limits given: the client learns them from the first 10016 message, as it would in production.
     },
   });
   await client.authenticate();
