@@ -34,6 +34,8 @@ export function describeWithRedis(name: string, body: () => void): void {
     describe(name, body);
     return;
   }
+  // In CI a missing binary is a broken setup, never a silent skip.
+  if (process.env.CI) throw new Error(`"${name}" needs redis-server, and CI=true: .ci/run must install it`);
   console.warn(`\n*** SKIPPED "${name}": no redis-server binary. Install it (apt-get install -y redis-server); CI does. ***\n`);
   describe.skip(name, body);
 }
