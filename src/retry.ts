@@ -98,7 +98,7 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
     case 'fatal':
       throw error;
     case 'outcome-unknown':
-      throw toOutcomeUnknown(error as TransportError);
+      throw toOutcomeUnknown(error);
     case 'rate-limited':
       return handleRateLimited(controller, call, state, error, attempt);
     case 'busy': {

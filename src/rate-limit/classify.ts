@@ -2,7 +2,7 @@
  * Step one of classify -> decide -> wait: what kind of failure an attempt ended with, and so what may be done
  * about it. Pure; the limits on how often each kind is retried live in retry.ts.
  */
-import { OutcomeUnknownError, ProjectorError, RateLimitError, TransportError, type RateLimitCounts } from '../errors';
+import { OutcomeUnknownError, ProjectorError, RateLimitError, ResponseFormatError, TransportError, type RateLimitCounts } from '../errors';
 import { parseRateLimitMessage } from './parse-message';
 
 export type FailureKind =
@@ -25,6 +25,9 @@ export function classify(error: ProjectorError, call: { idempotent: boolean }): 
     if (!error.requestSent || call.idempotent) return 'transport';
     return 'outcome-unknown';
   }
+  // An answer cut short in transit (the XML guard marks it retryable): the request ran or may have run, so the
+  // same rules as a reset after writing apply.
+  if (error instanceof ResponseFormatError && error.retryable && error.requestSent) return call.idempotent ? 'transport' : 'outcome-unknown';
   return 'fatal';
 }
 
@@ -40,7 +43,7 @@ export function rateLimitCountsOf(error: ProjectorError): RateLimitCounts {
 }
 
 /** The written-but-unanswered write, as the caller should see it. Keeps the transport's fields; cause is the original. */
-export function toOutcomeUnknown(error: TransportError): OutcomeUnknownError {
+export function toOutcomeUnknown(error: ProjectorError & { httpStatus?: number }): OutcomeUnknownError {
   const unknown = new OutcomeUnknownError(
     `${error.operation ?? 'The call'} was sent but no answer arrived; it may or may not have run on the server (${error.message})`,
     {

@@ -17,13 +17,18 @@ const FORBIDDEN_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype)
 /** Attributes whose values become object keys too (SOAP-encoding multiRef ids, WCF z:Id / z:Ref). */
 const REFERENCE_ATTRIBUTES = new Set(['href', 'id', 'Id', 'ref', 'Ref']);
 
-function reject(reason: string, offset: number): never {
+function reject(reason: string, offset: number, retryable = false): never {
   // The body is never quoted: it may carry a session ticket.
   throw new ResponseFormatError(`Response rejected before parsing: ${reason} (at character ${offset})`, {
     code: 'ResponseFormat',
-    retryable: false,
+    retryable,
     requestSent: true,
   });
+}
+
+/** A body that ends early was cut in transit, not malformed by the server: asking again may well succeed. */
+function truncated(what: string, offset: number): never {
+  reject(`truncated${what ? ` ${what}` : ''}`, offset, true);
 }
 
 const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -65,7 +70,7 @@ function readStartTag(body: string, start: number): StartTag {
   for (;;) {
     const before = j;
     while (j < n && isWs(body.charCodeAt(j))) j++;
-    if (j >= n) reject('truncated start tag', start);
+    if (j >= n) truncated('start tag', start);
     const c = body.charCodeAt(j);
     if (c === 0x3e) return { name, selfClosing: false, end: j + 1, namespaces };
     if (c === 0x2f) {
@@ -84,7 +89,7 @@ function readStartTag(body: string, start: number): StartTag {
     const quote = body[j];
     if (quote !== '"' && quote !== "'") reject('unquoted attribute value', j);
     const close = body.indexOf(quote, j + 1);
-    if (close === -1) reject('truncated attribute value', j);
+    if (close === -1) truncated('attribute value', j);
     const value = body.slice(j + 1, close);
     if (value.includes('<')) reject("'<' in an attribute value", j);
     if (attr === 'xmlns') namespaces.set('', value);
@@ -107,7 +112,7 @@ export function guardXml(body: string, options: Partial<XmlGuardOptions> = {}): 
   while (i < n && isWs(body.charCodeAt(i))) i++;
   if (body.startsWith('<?xml', i) && isWs(body.charCodeAt(i + 5))) {
     const end = body.indexOf('?>', i);
-    if (end === -1) reject('truncated XML declaration', i);
+    if (end === -1) truncated('XML declaration', i);
     i = end + 2;
   }
   const stack: string[] = [];
@@ -121,12 +126,12 @@ export function guardXml(body: string, options: Partial<XmlGuardOptions> = {}): 
     if (next === 0x21 /* ! */) {
       if (body.startsWith('<!--', i)) {
         const end = body.indexOf('-->', i + 4);
-        if (end === -1) reject('truncated comment', i);
+        if (end === -1) truncated('comment', i);
         i = end + 3;
       } else if (body.startsWith('<![CDATA[', i)) {
         if (stack.length === 0) reject('CDATA outside the root element', i);
         const end = body.indexOf(']]>', i + 9);
-        if (end === -1) reject('truncated CDATA section', i);
+        if (end === -1) truncated('CDATA section', i);
         i = end + 3;
       } else if (body.slice(i + 2, i + 9).toUpperCase() === 'DOCTYPE') {
         reject('DOCTYPE declaration', i);
@@ -139,7 +144,7 @@ export function guardXml(body: string, options: Partial<XmlGuardOptions> = {}): 
       reject('processing instruction', i);
     } else if (next === 0x2f /* / */) {
       const gt = body.indexOf('>', i + 2);
-      if (gt === -1) reject('truncated end tag', i);
+      if (gt === -1) truncated('end tag', i);
       const name = body.slice(i + 2, gt).trimEnd();
       if (stack.pop() !== name) reject(`unbalanced end tag </${name}>`, i);
       if (stack.length === 0) rootDone = true;
@@ -157,7 +162,7 @@ export function guardXml(body: string, options: Partial<XmlGuardOptions> = {}): 
       i = tag.end;
     }
   }
-  if (stack.length > 0) reject(`truncated: ${stack.length} element(s) not closed`, n);
+  if (stack.length > 0) truncated(`(${stack.length} element(s) not closed)`, n);
   if (!rootDone) reject('no root element', n);
 }
 
