@@ -63,6 +63,5 @@ describe('parallel calls', () => {
     expect(calls).toHaveLength(50);
     for (const e of calls) expect(e.ticketHash).toBe(ticketOf.get(e.userName!));
     expect(calls.filter((e) => e.userName === BOB.userName)).toHaveLength(25);
-
   });
 });
