@@ -1,7 +1,7 @@
 /**
  * The only module that imports generated/ (octokit-style fence): it owns node-soap. It loads the WSDL bundled with
- * the package (never fetched at run time), hands node-soap our hardened transport instead of axios, runs the XML
- * guard on every body before node-soap's parser sees it, and returns the operation's raw result object.
+ * the package (never fetched at run time), hands node-soap our hardened transport instead of axios (which runs
+ * the XML guard on every body before node-soap's parser sees it), and returns the operation's raw result object.
  * Types come from the generated client through operation names only, never through wsdl-tsclient's numbered
  * definition names, so a regenerated WSDL with more operations still compiles.
  */
@@ -11,8 +11,6 @@ import { createClientAsync } from '../../generated/pwsprojectorservices';
 import type { PwsProjectorServicesClient } from '../../generated/pwsprojectorservices';
 import { ResponseFormatError } from '../errors';
 import type { HttpTransport } from './http-transport';
-import { guardXml } from './xml-guard';
-import { soapActionOf } from './operations';
 import type { OperationName } from './operations';
 
 /** The request argument node-soap expects for an operation, as the generated client types it. */
@@ -21,10 +19,6 @@ export type SoapRequest<Op extends OperationName> = Parameters<PwsProjectorServi
 export interface SoapCallOptions {
   endpoint: string;
   signal?: AbortSignal;
-}
-
-interface CallContext extends SoapCallOptions {
-  operation: OperationName;
 }
 
 function findWsdl(): string {
@@ -55,57 +49,34 @@ function silenceNodeSoapDebug(): void {
 }
 
 export class SoapAdapter {
-  private constructor(
-    private readonly client: PwsProjectorServicesClient,
-    private readonly contexts: Map<string, CallContext>,
-  ) {}
+  private constructor(private readonly client: PwsProjectorServicesClient) {}
 
   static async create(transport: HttpTransport): Promise<SoapAdapter> {
     silenceNodeSoapDebug();
-    const contexts = new Map<string, CallContext>();
-    const httpClient = {
-      request(_url: string, data: string, callback: (err: unknown, res?: unknown, body?: string) => void, headers?: Record<string, string>, exoptions?: Record<string, unknown>) {
-        const ctx = contexts.get(String(exoptions?.exchangeId));
-        if (!ctx) return callback(new Error('SOAP call without context'));
-        const outgoing = { ...headers, 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${soapActionOf(ctx.operation)}"` };
-        transport.post(ctx.endpoint, data, outgoing, ctx.signal).then(
-          (res) => {
-            try {
-              guardXml(res.body);
-            } catch (err) {
-              return callback(err);
-            }
-            callback(null, { status: res.status, headers: res.headers, data: res.body }, res.body);
-          },
-          (err: unknown) => callback(err),
-        );
-      },
-    };
     const client = await createClientAsync(findWsdl(), {
-      httpClient: httpClient as never,
+      // Our transport instead of axios; it runs the XML guard before node-soap parses anything.
+      httpClient: transport.soapHttpClient as never,
       // Keep Int64 and timestamps exactly as sent (node-soap's defaults use parseInt and Date, losing digits).
       customDeserializer: { long: (text: string) => text, dateTime: (text: string) => text },
       preserveWhitespace: true,
       // node-soap's WSDL cache shares the first client's parse options with every later client: never share.
       disableCache: true,
     });
-    return new SoapAdapter(client, contexts);
+    return new SoapAdapter(client);
   }
 
   /** Sends one operation and resolves with its `<Op>Result` object, or rejects with what node-soap/transport threw. */
   async call<Op extends OperationName>(operation: Op, request: SoapRequest<Op>, options: SoapCallOptions): Promise<Record<string, unknown>> {
-    const exchangeId = `${operation}:${Math.random().toString(36).slice(2)}:${Date.now()}`;
-    this.contexts.set(exchangeId, { ...options, operation });
     try {
       const method = this.client[`${operation}Async`] as unknown as (args: unknown, opts: unknown) => Promise<[Record<string, unknown>]>;
-      const [response] = await method.call(this.client, request, { exchangeId });
+      // node-soap hands these options to the transport's request() unchanged (see HttpTransport.soapHttpClient).
+      const [response] = await method.call(this.client, request, { endpoint: options.endpoint, signal: options.signal });
       const result = response?.[`${operation}Result`];
       if (!result || typeof result !== 'object') {
         throw new ResponseFormatError(`${operation}: the response has no ${operation}Result element`, { code: 'ResponseFormat', operation });
       }
       return result as Record<string, unknown>;
     } finally {
-      this.contexts.delete(exchangeId);
       // node-soap keeps the last envelope (password, ticket) on the client: never leave it there.
       const c = this.client as unknown as Record<string, unknown>;
       c.lastRequest = c.lastMessage = c.lastResponse = c.lastRequestHeaders = c.lastResponseHeaders = undefined;

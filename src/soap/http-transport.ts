@@ -102,7 +102,9 @@ export class HttpTransport {
   readonly soapHttpClient = {
     request: (rurl: string, data: string, callback: SoapCallback, exheaders?: Record<string, string>, exoptions?: Record<string, unknown>): void => {
       const signal = exoptions?.signal instanceof AbortSignal ? exoptions.signal : undefined;
-      this.post(rurl, data, exheaders ?? {}, signal).then(
+      // A per-call endpoint (the session may have moved host after a RedirectUrl) wins over node-soap's location.
+      const url = typeof exoptions?.endpoint === 'string' ? exoptions.endpoint : rurl;
+      this.post(url, data, exheaders ?? {}, signal).then(
         (res) => {
           try {
             guardXml(res.body);
