@@ -49,7 +49,7 @@ export async function executeWithRetry<T>(controller: RateLimitController, call:
         } catch (error) {
           // Not an attempt failure: AbortError makes p-retry rethrow it without another round.
           const deadlineAfterRateLimit = state.lastRateLimit && error instanceof TransportError && error.code === 'Timeout';
-          throw new AbortError(deadlineAfterRateLimit ? giveUp(call, state) : toProjectorError(error, call));
+          throw new AbortError(deadlineAfterRateLimit ? giveUp(call, state, DEADLINE) : toProjectorError(error, call));
         }
         state.waitedInMs += admission.waitedInMs;
         let result: T;
@@ -143,9 +143,9 @@ async function handleRateLimited(controller: RateLimitController, call: RetryCal
   releaseSlot(state);
   state.rateLimited++;
   const waitInMs = closed.remainingInMs;
-  if (call.deadlineAt !== undefined && now + waitInMs > call.deadlineAt) throw giveUp(call, state);
-  if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'error' }))) throw giveUp(call, state);
-  if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state);
+  if (call.deadlineAt !== undefined && now + waitInMs > call.deadlineAt) throw giveUp(call, state, DEADLINE);
+  if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'error' }))) throw giveUp(call, state, VETOED);
+  if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state, VETOED);
 }
 
 async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', delayInMs: number): Promise<void> {
@@ -155,10 +155,14 @@ async function retryAfter(controller: RateLimitController, ctx: WaitContext, sta
   state.waitedInMs += delayInMs;
 }
 
-function giveUp(call: RetryCall, state: LoopState): RateLimitError {
+const GIVE_UP_TIME = 'the give-up time after the first failure passed';
+const DEADLINE = "the call's overall deadline (deadlineInMs) would pass before the next try";
+const VETOED = 'a hook vetoed the retry';
+
+function giveUp(call: RetryCall, state: LoopState, reason = GIVE_UP_TIME): RateLimitError {
   const last = state.lastRateLimit!;
   const e = new RateLimitError(
-    `${call.operation}: Projector's rate limit (10016 RequestExceededRateLimit) held for ${last.episodeAgeInMs} ms of the episode; gave up after ${state.sent} attempt(s)`,
+    `${call.operation}: Projector's rate limit (10016 RequestExceededRateLimit) held for ${last.episodeAgeInMs} ms of the episode; gave up after ${state.sent} attempt(s) because ${reason}`,
     {
       code: 'RequestExceededRateLimit',
       errorNumber: 10016,
