@@ -18,3 +18,7 @@ export type { RateLimitStore, PauseState } from './rate-limit/store';
 export { MemoryRateLimitStore } from './rate-limit/store';
 export type { OperationName } from './soap/operations';
 export { redisStore, RedisRateLimitStore, type RedisStoreOptions, type RedisClientLike } from './rate-limit/redis-store';
+export { OPERATIONS } from './soap/operations';
+export type { ResolvedRateLimitOptions, KnownLimits } from './rate-limit/options';
+export type { RateLimitLogger } from './rate-limit/controller';
+export { FallbackRateLimitStore, type FallbackLogger, type FallbackOptions, type ProbeableStore } from './rate-limit/fallback-store';
