@@ -147,6 +147,8 @@ export class RateLimitController {
 
   /** @internal Returns false when the hook vetoed. */
   async emitRetry(info: RetryInfo): Promise<boolean> {
+    // Retries are logged at info; only codes and numbers, never the error's text (it may quote server input).
+    this.logger?.info('retrying', { operation: info.operation, attempt: info.attempt, delayInMs: info.delayInMs, reason: info.reason, code: info.error.code });
     return (await this.options.onRetry?.(info)) !== false;
   }
 
