@@ -345,7 +345,12 @@ export class ProjectorClient {
         const counts = parseRateLimitMessage(`${rateWarning.errorText ?? ''} ${rateWarning.additionalErrorText ?? ''}`);
         await this.#controller.onWarning(operation, counts, this.scopes());
       }
+      this.#logger.debug('call answered', { operation, requestId, status: base.status, messages: base.messages.length });
       return { raw, base };
+    }).catch((err: unknown) => {
+      const e = err as ProjectorError;
+      this.#logger.debug('call failed', { operation, requestId, code: e.code, errorNumber: e.errorNumber, attempts: e.attempts });
+      throw err;
     });
   }
 
