@@ -288,8 +288,10 @@ export class ProjectorClient {
   ): Promise<T> {
     this.assertOpen();
     const requestId = nextRequestId();
+    let request: Record<string, unknown>;
     try {
-      build(requestId, 'validation-only'); // validate input before any login or network traffic
+      // Built (and so validated) once, before any login or network traffic; only the ticket changes per attempt.
+      request = build(requestId, '');
     } catch (err) {
       if (err instanceof ProjectorError) err.requestId = requestId;
       throw err;
@@ -297,7 +299,8 @@ export class ProjectorClient {
     for (let sessionAttempt = 0; ; sessionAttempt++) {
       const state = await this.#session.current(options.abortSignal);
       try {
-        const { raw, base } = await this.send(operation, build(requestId, state.ticket), this.#session.secrets, options.abortSignal, requestId);
+        (request.serviceRequest as Record<string, unknown>).SessionTicket = state.ticket;
+        const { raw, base } = await this.send(operation, request, this.#session.secrets, options.abortSignal, requestId);
         return parse(raw, base);
       } catch (err) {
         if (!(err instanceof SessionInvalidError) || err.requestSent === false) throw err;
