@@ -27,6 +27,7 @@ export class SessionManager {
   #pending?: Promise<SessionTicketState>;
   #blockedBy?: AuthenticationError;
   #lastAuth?: AuthenticateResult;
+  #hashed?: { ticket: string; hash: string };
 
   constructor(
     private readonly authenticator: Authenticator,
@@ -41,7 +42,10 @@ export class SessionManager {
 
   /** Short, non-reversible id of the current ticket, for logs and rate-limit scopes. */
   get ticketHash(): string | undefined {
-    return this.#ticket === undefined ? undefined : createHash('sha256').update(this.#ticket).digest('hex').slice(0, 16);
+    if (this.#ticket === undefined) return undefined;
+    // Asked for on every call (rate-limit scopes): hash each ticket once.
+    if (this.#hashed?.ticket !== this.#ticket) this.#hashed = { ticket: this.#ticket, hash: createHash('sha256').update(this.#ticket).digest('hex').slice(0, 16) };
+    return this.#hashed.hash;
   }
 
   get hasSession(): boolean {
