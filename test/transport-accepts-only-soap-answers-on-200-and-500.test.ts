@@ -1,6 +1,6 @@
-import { ProjectorError, ResponseFormatError, TransportError } from '../src/errors';
+import { ResponseFormatError, TransportError } from '../src/errors';
 import { HttpTransport, parseRetryAfter } from '../src/soap/http-transport';
-import { REQUEST, envelope, reply, startServer, type Loopback } from './support/transport-servers';
+import { REQUEST, envelope, reply, startServer, type Loopback, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
 const XML = { 'content-type': 'text/xml; charset=utf-8' };
@@ -9,15 +9,6 @@ const FAULT = envelope(
   '<s:Fault><faultcode>s:Client</faultcode><faultstring xml:lang="en-US">Lock conflict</faultstring><detail><PwsFault xmlns="http://projectorpsa.com/"/></detail></s:Fault>',
 );
 const ERROR_PAGE = '<!DOCTYPE html><html><body><h1>Service Unavailable</h1></body></html>';
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
-}
 
 describe('HttpTransport response statuses and content types', () => {
   const transport = new HttpTransport();

@@ -1,19 +1,10 @@
 import * as zlib from 'node:zlib';
 import type { ServerResponse } from 'node:http';
-import { ProjectorError, ResponseFormatError, TransportError } from '../src/errors';
+import { ResponseFormatError, TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
-import { REQUEST, envelope, reply, startServer, type Loopback } from './support/transport-servers';
+import { REQUEST, envelope, reply, startServer, type Loopback, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
-}
 
 /** Writes `parts` as separate TCP writes, a macrotask apart, so the client sees them as separate chunks. */
 async function writeInParts(res: ServerResponse, parts: Buffer[]): Promise<void> {

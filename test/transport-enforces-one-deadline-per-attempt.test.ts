@@ -1,17 +1,8 @@
-import { AbortedError, ProjectorError, TransportError } from '../src/errors';
+import { AbortedError, TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
-import { REQUEST, envelope, startServer, until } from './support/transport-servers';
+import { REQUEST, envelope, startServer, until, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
-}
 
 describe('HttpTransport attempt deadline and abort', () => {
   // Scaled window: 150 ms stands for the 30 s default.

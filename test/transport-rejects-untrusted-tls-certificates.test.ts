@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProjectorError, TransportError } from '../src/errors';
+import { TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
-import { REQUEST, envelope, reply, startServer } from './support/transport-servers';
+import { REQUEST, envelope, reply, startServer, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
 const OK = envelope('<PingResult xmlns="urn:test">ok</PingResult>');
@@ -28,15 +28,6 @@ function makeCertificates(dir: string) {
     wrongHost: leaf('wronghost', 'DNS:projector.example.com', '2'),
     selfSigned: { key: readFileSync(join(dir, 'self.key'), 'utf8'), cert: readFileSync(join(dir, 'self.crt'), 'utf8') },
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
 }
 
 describe('HttpTransport TLS', () => {

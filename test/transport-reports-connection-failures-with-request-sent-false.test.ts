@@ -2,18 +2,9 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { AbortedError, InvalidInputError, ProjectorError, TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
-import { REQUEST, envelope, reply, startServer } from './support/transport-servers';
+import { REQUEST, envelope, reply, startServer, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"urn:test/Ping"' };
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
-}
 
 /** A port that was listening a moment ago and no longer is: connecting to it is refused. */
 async function closedPort(): Promise<number> {

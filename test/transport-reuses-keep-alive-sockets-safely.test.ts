@@ -1,19 +1,10 @@
-import { ProjectorError, TransportError } from '../src/errors';
+import { TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
-import { REQUEST, envelope, reply, startServer, until } from './support/transport-servers';
+import { REQUEST, envelope, reply, startServer, until, failure } from './support/transport-servers';
 
 const headers = { 'Content-Type': 'text/xml; charset=utf-8' };
 const OK = envelope('<PingResult xmlns="urn:test">ok</PingResult>');
 const macrotask = () => new Promise((r) => setImmediate(r));
-
-async function failure(p: Promise<unknown>): Promise<ProjectorError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as ProjectorError;
-  }
-  throw new Error('expected the post to fail');
-}
 
 describe('HttpTransport keep-alive pool', () => {
   it('retries once, transparently, when a reused socket was reset before any byte of the request left', async () => {

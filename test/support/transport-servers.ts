@@ -5,10 +5,21 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ProjectorError } from '../../src/errors';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const envelope = (inner: string) => `<s:Envelope xmlns:s="${SOAP_ENV_NS}"><s:Body>${inner}</s:Body></s:Envelope>`;
 export const REQUEST = envelope('<Ping xmlns="urn:test"/>');
+
+/** The error a post rejected with; fails the test when it resolved. */
+export async function failure(p: Promise<unknown>): Promise<ProjectorError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as ProjectorError;
+  }
+  throw new Error('expected the post to fail');
+}
 
 export interface ReceivedRequest {
   method: string;
