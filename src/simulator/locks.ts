@@ -99,6 +99,15 @@ export class LockManager {
     return set && set.accountKey === account.accountCode.toLowerCase() && set.owner.userName.toLowerCase() === user.userName.toLowerCase() ? set : undefined;
   }
 
+  /** The caller's live lock set named in a request (none named: undefined), or the failure to answer with. */
+  private existingSet(account: SimAccount, user: SimUser, lockSetId: number | undefined): LockSet | LockFailure | undefined {
+    if (lockSetId === undefined) return undefined;
+    const set = this.ownSet(account, user, lockSetId);
+    if (!set || !this.live(set)) return { kind: 'fail', message: MSG.lockNotFound() };
+    if (set.stolenBy) return this.stolenFailure(set);
+    return set;
+  }
+
   private blockers(account: SimAccount, wanted: { entity: SimEntity; lockType: string }[], own?: LockSet) {
     const found: { set: LockSet; entity: SimEntity; lockType: string }[] = [];
     for (const w of wanted) {
@@ -145,12 +154,9 @@ export class LockManager {
     user: SimUser,
     req: { durationInSeconds: number; wanted: { entity: SimEntity; lockType: string }[]; steal: StealInput[]; lockSetId?: number },
   ): { lockSetId: number; locks: ProjectorLockView[] } | LockFailure {
-    let set: LockSet | undefined;
-    if (req.lockSetId !== undefined) {
-      set = this.ownSet(account, user, req.lockSetId);
-      if (!set || !this.live(set)) return { kind: 'fail', message: MSG.lockNotFound() };
-      if (set.stolenBy) return this.stolenFailure(set);
-    }
+    const existing = this.existingSet(account, user, req.lockSetId);
+    if (existing && 'kind' in existing) return existing;
+    let set: LockSet | undefined = existing;
     const blockers = this.blockers(account, req.wanted, set);
     if (blockers.length) {
       const stealable = blockers.every((b) => b.entity.allowSteal !== false);
@@ -185,12 +191,9 @@ export class LockManager {
     user: SimUser,
     req: { wanted: { entity: SimEntity; lockType: string }[]; lockSetId?: number },
   ): { locks: ProjectorLockView[] } | LockFailure {
-    let set: LockSet | undefined;
-    if (req.lockSetId !== undefined) {
-      set = this.ownSet(account, user, req.lockSetId);
-      if (!set || !this.live(set)) return { kind: 'fail', message: MSG.lockNotFound() };
-      if (set.stolenBy) return this.stolenFailure(set);
-    }
+    const existing = this.existingSet(account, user, req.lockSetId);
+    if (existing && 'kind' in existing) return existing;
+    const set: LockSet | undefined = existing;
     const blockers = this.blockers(account, req.wanted, set);
     if (blockers.length) return this.conflict(blockers);
     const listed = req.wanted.length ? req.wanted : [...(set?.held.values() ?? [])];
