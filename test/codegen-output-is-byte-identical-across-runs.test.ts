@@ -2,26 +2,13 @@
  * `npm run generate` must be reproducible: two runs over the same WSDL give byte-identical trees, and they equal
  * the committed generated/ (the same drift check .ci/run does with git, here without touching the work tree).
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generate } from '../scripts/generate';
+import { digestTree } from './support/digest-tree';
 
 const ROOT = path.resolve(__dirname, '..');
-
-async function digestTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(await fs.readFile(p)).digest('hex');
-    }
-  };
-  await walk(dir);
-  return out;
-}
 
 let tmp: string;
 beforeAll(async () => {

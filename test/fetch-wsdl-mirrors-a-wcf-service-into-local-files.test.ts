@@ -3,7 +3,6 @@
  * `?xsd=xsdN` URLs, and a `?singleWsdl` form with every schema inlined, prefixes reused across schemas and `xs`
  * declared only on wsdl:definitions). Both fetched copies must regenerate exactly the committed generated/.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import * as path from 'node:path';
 import { fetchWsdl } from '../scripts/fetch-wsdl';
 import { generate } from '../scripts/generate';
 import { validateEnvelope } from './support/xsd';
+import { digestTree } from './support/digest-tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const WSDL_DIR = path.join(ROOT, 'wsdl');
@@ -66,19 +66,6 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
   await fs.rm(tmp, { recursive: true, force: true });
 });
-
-async function digestTree(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await fs.readdir(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out[path.relative(dir, p)] = createHash('sha256').update(await fs.readFile(p)).digest('hex');
-    }
-  };
-  await walk(dir);
-  return out;
-}
 
 /** Regenerates from a fetched copy; `aliases: 'ignore'` drops the `@targetNSAlias` doc lines, which name the server's prefixes. */
 async function regeneratesTheCommittedStubs(wsdlDir: string, label: string, aliases: 'compare' | 'ignore' = 'compare'): Promise<void> {
