@@ -304,7 +304,7 @@ export class ProjectorClient {
         return parse(raw, base);
       } catch (err) {
         if (!(err instanceof SessionInvalidError) || err.requestSent === false) throw err;
-        this.#session.markDead(state.generation, err);
+        this.#session.markDead(state.generation);
         if (flags.noRelogin || sessionAttempt > 0 || !this.#session.canRefresh) throw err;
         this.#logger.info('session expired; logging in again', { operation });
         await this.#session.refresh(state.generation, options.abortSignal);

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { AuthenticationError, SessionInvalidError } from './errors';
-import type { ProjectorError } from './errors';
 import type { Credentials, TicketSource } from './options';
 import type { AuthenticateResult } from './types';
 
@@ -134,7 +133,7 @@ export class SessionManager {
   }
 
   /** Marks a ticket from a failed call as dead, and a fixed ticket as unusable from now on. */
-  markDead(generation: number, _error: ProjectorError): void {
+  markDead(generation: number): void {
     if (this.#generation === generation) this.forget();
   }
 }
