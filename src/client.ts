@@ -330,18 +330,15 @@ export class ProjectorClient {
       try {
         raw = await adapter.call(operation, request as SoapRequest<typeof operation>, { endpoint: this.#endpoint, signal });
       } catch (err) {
-        const mapped = mapSoapFailure(err, ctx);
-        if (mapped.code === 'RequestExceededRateLimit') this.learnFrom(mapped);
-        throw mapped;
+        // A 10016's counts teach pacing the thresholds in retry.ts, which owns everything about rate limiting.
+        throw mapSoapFailure(err, ctx);
       }
       const base = norm.baseResult(operation, raw);
       if (base.responseId !== requestId) {
         throw new ResponseFormatError(`${operation}: ResponseId ${base.responseId} does not match RequestId ${requestId}`, { code: 'ResponseFormat', operation, requestId });
       }
       if (base.status === 'Fail' || base.status === 'FailSessionInvalid') {
-        const mapped = mapFailedResult(base.status, base.messages, ctx);
-        if (mapped.code === 'RequestExceededRateLimit') this.learnFrom(mapped);
-        throw mapped;
+        throw mapFailedResult(base.status, base.messages, ctx);
       }
       const rateWarning = base.warnings.find((m) => m.errorNumber === RATE_LIMIT_ERROR_NUMBER);
       if (rateWarning) {
@@ -355,10 +352,5 @@ export class ProjectorClient {
       this.#logger.debug('call failed', { operation, requestId, code: e.code, errorNumber: e.errorNumber, attempts: e.attempts });
       throw err;
     });
-  }
-
-  private learnFrom(error: ProjectorError): void {
-    const counts = (error as { counts?: Record<string, number | undefined> }).counts ?? {};
-    this.#controller.learnLimits({ installation: counts.installationLimit, user: counts.userLimit, session: counts.sessionLimit });
   }
 }
