@@ -3,10 +3,14 @@
  * in-process (real clock, a 2 s rate-limit window, short pauses) so the whole tour takes a few seconds; with
  * PROJECTOR_URL + PROJECTOR_ACCOUNT/USER/PASSWORD it runs against that server instead, and the steal and
  * rate-limit steps (a second user, simulated hits) run there only with PROJECTOR_USER2/PROJECTOR_PASSWORD2.
+ * The OAuth step (no password: a client application's refresh token) runs on the simulator, or on a real server with
+ * PROJECTOR_OAUTH_CLIENT_ID, PROJECTOR_OAUTH_CLIENT_SECRET and PROJECTOR_OAUTH_REFRESH_TOKEN_FILE (the file is
+ * read, and rewritten with every rotated refresh token, so the token on record stays valid).
  */
-import { isLockConflictError, ProjectorClient } from '../src';
-import type { Credentials, LockEntity, RateLimitedInfo, RateLimitOptions } from '../src';
-import { startSimulator, DEFAULT_ACCOUNT, DEMO_PASSWORD } from '../src/simulator';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { authorizationUrl, createPkcePair, exchangeAuthorizationCode, isLockConflictError, parseAuthorizationCallback, ProjectorClient } from '../src';
+import type { Credentials, LockEntity, OAuthOptions, RateLimitedInfo, RateLimitOptions } from '../src';
+import { startSimulator, DEFAULT_ACCOUNT, DEMO_OAUTH_CLIENT, DEMO_PASSWORD } from '../src/simulator';
 import type { Simulator } from '../src/simulator';
 
 const SIM_WINDOW_IN_MS = 2_000;
@@ -85,6 +89,51 @@ function pauseReporter() {
   return { onRateLimited, done };
 }
 
+/** Step 9: the same kind of work with no password at all, through an OAuth 2 client application. */
+async function oauthStep(s: Setup): Promise<void> {
+  const env = process.env;
+  let oauth: OAuthOptions;
+  let persist: (token: string) => void;
+  if (s.sim) {
+    step(9, 'OAuth 2: get a refresh token once (a person approves), then work without any password');
+    const { clientId, clientSecret } = DEMO_OAUTH_CLIENT;
+    const redirectUri = DEMO_OAUTH_CLIENT.redirectUris[0];
+    const pkce = createPkcePair();
+    const state = 'demo-state';
+    const url = authorizationUrl({ accountCode: s.alice.accountCode, clientId, redirectUri, scope: 'projects', state, codeChallenge: pkce.codeChallenge });
+    say(`   authorization URL: ${url.slice(0, url.indexOf('?'))}?response_type=code&client_id=...&code_challenge=... (S256)`);
+    // The browser step: here the simulator approves for alice, as `projector oauth authorize-url` + a person would.
+    const { code } = parseAuthorizationCallback(s.sim.oauth.approve(url, s.alice.userName).redirectTo, state);
+    const tokens = await exchangeAuthorizationCode({ endpoint: s.endpoint, clientId, clientSecret, code, codeVerifier: pkce.codeVerifier, redirectUri, endSession: true });
+    say(`   exchanged the code (with the PKCE verifier) for a refresh token; access tokens live ${tokens.expiresInSeconds} s`);
+    let stored = tokens.refreshToken;
+    oauth = { clientId, clientSecret, refreshToken: stored };
+    persist = (token) => void (stored = token);
+  } else if (env.PROJECTOR_OAUTH_CLIENT_ID && env.PROJECTOR_OAUTH_CLIENT_SECRET && env.PROJECTOR_OAUTH_REFRESH_TOKEN_FILE) {
+    step(9, 'OAuth 2: work without any password (refresh token from PROJECTOR_OAUTH_REFRESH_TOKEN_FILE)');
+    const file = env.PROJECTOR_OAUTH_REFRESH_TOKEN_FILE;
+    oauth = { clientId: env.PROJECTOR_OAUTH_CLIENT_ID, clientSecret: env.PROJECTOR_OAUTH_CLIENT_SECRET, refreshToken: readFileSync(file, 'utf8').trim() };
+    persist = (token) => writeFileSync(file, token, { mode: 0o600 });
+  } else {
+    say('\n9. (skipped: OAuth on a real server needs PROJECTOR_OAUTH_CLIENT_ID, PROJECTOR_OAUTH_CLIENT_SECRET and PROJECTOR_OAUTH_REFRESH_TOKEN_FILE)');
+    return;
+  }
+  let rotations = 0;
+  const service = new ProjectorClient({
+    endpoint: s.endpoint,
+    rateLimit: s.rateLimit,
+    oauth: { ...oauth, onRefreshToken: (token) => { rotations++; persist(token); } },
+  });
+  try {
+    const check = await service.checkLocks({ locks: [{ entityIdentity: s.entity }] });
+    say(`   a client configured with only oauth checked the lock (status ${check.status}): the access token is its session ticket`);
+    say(`   the refresh token rotated ${rotations} time(s); onRefreshToken stored the new one for the next start`);
+  } finally {
+    await service.close();
+  }
+  say('   closed: the access token it acquired was logged out; the refresh token stays valid (revokeRefreshToken() ends it)');
+}
+
 async function main(): Promise<void> {
   const s = await setup();
   const reporter = pauseReporter();
@@ -148,6 +197,8 @@ async function main(): Promise<void> {
     say(`   logged out (status ${out.status})`);
     const twice = await alice.unauthenticate();
     say(`   logging out again is harmless: alreadyLoggedOut = ${twice.alreadyLoggedOut}`);
+
+    await oauthStep(s);
   } finally {
     reporter.done();
     await Promise.allSettled([alice.close(), bob?.close()]);

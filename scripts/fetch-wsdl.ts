@@ -1,14 +1,40 @@
 /**
- * `npm run fetch-wsdl -- <service URL> [--out dir]`: replaces wsdl/ with the live contract, so "the vendor changed
- * the service" is two commands (fetch-wsdl, then generate).
+ * `npm run fetch-wsdl -- <service URL> [--out <dir>]`: replaces wsdl/ (or `--out <dir>`) with the live contract, so
+ * "the vendor changed the service" is two commands (fetch-wsdl, then generate).
  *
- * Accepts the .svc URL (fetches `?wsdl`) or an explicit `?wsdl` / `?singleWsdl` URL. Follows every schema and
- * WSDL import (`?xsd=xsdN`, recursively) and rewrites their locations to local files. A WSDL that inlines its
- * schemas (the `?singleWsdl` form) is split: each inline xs:schema becomes its own xsdN.xsd carrying every
- * namespace declaration in scope where it stood, because node-soap resolves a reused prefix (WCF's q1) across
- * inlined schemas to the wrong namespace and silently drops inherited members.
+ * Input: the .svc URL (fetches `?wsdl`) or an explicit `?wsdl` / `?singleWsdl` URL.
+ *
+ * What real WCF serves, and what this makes of it:
+ * - `<url>?wsdl` is the service WSDL (targetNamespace `http://tempuri.org/`, binding and service). It is always
+ *   saved as `PwsProjectorServices.wsdl`, whatever the service is called.
+ * - It imports the contract with `<wsdl:import namespace="..." location="<url>?wsdl=wsdl0"/>`. Every imported WSDL
+ *   is fetched (recursively) and saved as `wsdlN.wsdl` (WCF's `?wsdl=wsdlN` keeps its number).
+ * - `xsd:import schemaLocation="<url>?xsd=xsdN"` in wsdl:types (and `xs:import` / `xs:include` with a
+ *   schemaLocation in any schema) are fetched recursively and saved as `xsdN.xsd` (WCF's number kept; any other
+ *   location gets the lowest free number).
+ * - Every location is rewritten to the relative local file name.
+ * - `xs:import` WITHOUT schemaLocation (WCF's XSDs import each other that way): when exactly one fetched schema
+ *   file has that targetNamespace, its local file name is added as schemaLocation, so each file is self-contained
+ *   for validators; otherwise the import stays without a location.
+ * - `xs:import namespace="http://www.w3.org/2001/XMLSchema"` is the built-in XML Schema namespace: it is never
+ *   fetched (WCF answers its help page there) and its schemaLocation, if any, is dropped.
+ * - A WSDL that inlines its schemas (the `?singleWsdl` form) is split: each inline xs:schema becomes its own
+ *   xsdN.xsd carrying every namespace declaration in scope where it stood, because node-soap resolves a reused
+ *   prefix (WCF's q1) across inlined schemas to the wrong namespace and silently drops inherited members.
+ *
+ * Every document must be the XML it should be, or the run fails with ONE line on stderr naming the URL at fault,
+ * exit code 1, and the output folder unchanged:
+ * - the content type must be text/xml, application/xml, application/wsdl+xml, application/xsd+xml or another
+ *   `+xml` type; text/html, application/xhtml+xml, text/plain, a missing type... are refused;
+ * - an HTML page is refused whatever its content type says (WCF answers its help page with HTTP 200 for unknown
+ *   `?xsd=` ids and for the XML Schema namespace import);
+ * - it must be well-formed, without DOCTYPE, and its root must be wsdl:definitions for a WSDL (the entry document
+ *   and every wsdl:import) and xs:schema for a schema (every xs:import / xs:include);
+ * - HTTP errors, unreachable hosts, timeouts, redirects off the origin and oversized documents fail the same way.
+ * Usage errors (no URL, two URLs, an unknown option, `--out` without a folder) print the usage and exit with 2.
+ *
  * Safety: http(s) only, every document from the service's own origin (redirects included), a size cap, a timeout,
- * no DOCTYPE; output is staged and swapped in whole, so a failed run leaves wsdl/ untouched.
+ * no DOCTYPE; output is staged beside the folder and swapped in whole, so a failed run leaves it untouched.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -21,6 +47,8 @@ const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 const MAX_DOCUMENTS = 200;
 const MAX_REDIRECTS = 5;
 const REQUEST_TIMEOUT_IN_MS = 30_000;
+const XML_CONTENT_TYPES = new Set(['text/xml', 'application/xml', 'application/wsdl+xml', 'application/xsd+xml']);
+const USAGE = 'usage: npm run fetch-wsdl -- <service URL> [--out <dir>]';
 
 export interface FetchWsdlOptions {
   url: string;
@@ -28,12 +56,44 @@ export interface FetchWsdlOptions {
   quiet?: boolean;
 }
 
-/** Downloads one document, staying on the service's origin and under the size cap. */
-async function download(url: URL, origin: string): Promise<string> {
+/** What a document must be: a WSDL (wsdl:definitions) or an XML Schema (xs:schema). */
+type Kind = 'wsdl' | 'schema';
+
+const KIND_ROOT: Record<Kind, { uri: string; local: string; label: string }> = {
+  wsdl: { uri: WSDL_NS, local: 'definitions', label: 'a WSDL (wsdl:definitions)' },
+  schema: { uri: XS, local: 'schema', label: 'an XML Schema (xs:schema)' },
+};
+
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
+
+/** Why a network call failed, in a few words (fetch hides the reason in `cause`). */
+function reason(err: unknown): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_IN_MS} ms`;
+  const cause = err instanceof Error ? (err.cause as { message?: string; code?: string } | undefined) : undefined;
+  const text = cause?.message || cause?.code || (err instanceof Error ? err.message : String(err));
+  return oneLine(text);
+}
+
+/** Why a Content-Type header is not XML, or undefined when it is (XHTML is HTML here, though it ends in +xml). */
+function contentTypeProblem(header: string | null): string | undefined {
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
+  if (!type) return 'answered without a content type, expected XML';
+  if (type === 'text/html' || type === 'application/xhtml+xml') return `answered an HTML page (${type}), not XML`;
+  if (XML_CONTENT_TYPES.has(type) || /^[a-z]+\/[a-z0-9.+-]+\+xml$/.test(type)) return undefined;
+  return `answered ${type}, expected XML (text/xml, application/xml or a +xml type)`;
+}
+
+/** Downloads one document, staying on the service's origin and under the size cap. Returns the final URL too. */
+async function download(url: URL, origin: string): Promise<{ text: string; url: URL }> {
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     if (current.origin !== origin) throw new Error(`refusing ${current.href}: not on ${origin}`);
-    const res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_IN_MS) });
+    let res: Response;
+    try {
+      res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_IN_MS) });
+    } catch (err) {
+      throw new Error(`${current.href}: cannot fetch (${reason(err)})`);
+    }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
       await res.body?.cancel();
@@ -41,19 +101,29 @@ async function download(url: URL, origin: string): Promise<string> {
       current = new URL(location, current);
       continue;
     }
-    if (!res.ok) throw new Error(`${current.href}: HTTP ${res.status}`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new Error(`${current.href}: HTTP ${res.status}`);
+    }
+    const problem = contentTypeProblem(res.headers.get('content-type'));
+    if (problem) {
+      await res.body?.cancel();
+      throw new Error(`${current.href}: ${problem}`);
+    }
     const declared = Number(res.headers.get('content-length') ?? 0);
     if (declared > MAX_DOCUMENT_BYTES) throw new Error(`${current.href}: larger than ${MAX_DOCUMENT_BYTES} bytes`);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > MAX_DOCUMENT_BYTES) throw new Error(`${current.href}: larger than ${MAX_DOCUMENT_BYTES} bytes`);
-      chunks.push(Buffer.from(chunk));
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > MAX_DOCUMENT_BYTES) throw new Error(`larger than ${MAX_DOCUMENT_BYTES} bytes`);
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (err) {
+      throw new Error(`${current.href}: ${err instanceof Error && err.message.startsWith('larger than') ? err.message : `cannot read the answer (${reason(err)})`}`);
     }
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (/<!DOCTYPE/i.test(text)) throw new Error(`${current.href}: documents with a DOCTYPE are refused`);
-    return text;
+    return { text: Buffer.concat(chunks).toString('utf8'), url: current };
   }
   throw new Error(`${url.href}: more than ${MAX_REDIRECTS} redirects`);
 }
@@ -96,6 +166,28 @@ function locate(xml: string, match: (tag: sax.QualifiedTag, depth: number) => bo
 
 const attrValue = (tag: sax.QualifiedTag, name: string) => (tag.attributes[name] as sax.QualifiedAttribute | undefined)?.value;
 
+/** An HTML page, recognised before parsing (WCF's help page is not even well-formed XML). */
+const looksLikeHtml = (text: string) => /^\uFEFF?\s*(<\?xml[\s\S]*?\?>\s*)?(<!--[\s\S]*?-->\s*)*<(!DOCTYPE\s+html\b|html[\s>/])/i.test(text);
+
+/** Checks that a downloaded document is the XML it should be; returns its root element. */
+function checkDocument(text: string, kind: Kind, url: URL): Located {
+  if (looksLikeHtml(text)) throw new Error(`${url.href}: answered an HTML page, not ${KIND_ROOT[kind].label}`);
+  if (/<!DOCTYPE/i.test(text)) throw new Error(`${url.href}: documents with a DOCTYPE are refused`);
+  let root: Located | undefined;
+  try {
+    root = locate(text, (_t, depth) => depth === 0)[0];
+  } catch (err) {
+    throw new Error(`${url.href}: not well-formed XML (${oneLine(err instanceof Error ? err.message : String(err))})`);
+  }
+  if (!root) throw new Error(`${url.href}: not XML (no root element)`);
+  const want = KIND_ROOT[kind];
+  if (root.tag.uri !== want.uri || root.tag.local !== want.local) {
+    const got = root.tag.uri ? `{${root.tag.uri}}${root.tag.local}` : root.tag.local;
+    throw new Error(`${url.href}: expected ${want.label}, got root element <${got}>`);
+  }
+  return root;
+}
+
 /** Adds to a start tag every prefix declaration it relies on from its ancestors and does not make itself. */
 function withScope(element: string, openLength: number, tag: sax.QualifiedTag, inScope: Record<string, string>): string {
   const own = new Set(Object.keys(tag.attributes).filter((a) => a === 'xmlns' || a.startsWith('xmlns:')).map((a) => (a === 'xmlns' ? '' : a.slice(6))));
@@ -109,11 +201,32 @@ function withScope(element: string, openLength: number, tag: sax.QualifiedTag, i
   return open.slice(0, at) + extra + open.slice(at) + element.slice(openLength);
 }
 
-/** A local file name for an imported location: WCF's ?xsd=xsdN / ?wsdl=wsdlN keep their names. */
+/** Replaces (or, with `value` undefined, removes) an attribute in a start tag. */
+function setAttribute(startTag: string, name: string, value: string | undefined): string {
+  const attr = new RegExp(`\\s${name}\\s*=\\s*("[^"]*"|'[^']*')`);
+  if (value === undefined) return startTag.replace(attr, '');
+  if (attr.test(startTag)) return startTag.replace(attr, ` ${name}="${value}"`);
+  const at = startTag.endsWith('/>') ? startTag.length - 2 : startTag.length - 1;
+  return `${startTag.slice(0, at).replace(/\s+$/, '')} ${name}="${value}"${startTag.slice(at)}`;
+}
+
+/** Rewrites the start tags of the given elements (offsets from `locate` on `text`): edits run in document order. */
+function editStartTags(text: string, elements: Located[], edit: (startTag: string, element: Located) => string): string {
+  const ordered = [...elements].sort((a, b) => a.start - b.start);
+  const edited = ordered.map((el) => edit(text.slice(el.start, el.openEnd), el));
+  for (let i = ordered.length - 1; i >= 0; i--) text = text.slice(0, ordered[i].start) + edited[i] + text.slice(ordered[i].openEnd);
+  return text;
+}
+
+/** The local file name for an imported document: `xsdN.xsd` / `wsdlN.wsdl`, keeping WCF's own number when free. */
 function localName(url: URL, kind: 'xsd' | 'wsdl', taken: Set<string>): string {
   const wcf = url.searchParams.get(kind);
-  let name = wcf && /^[A-Za-z0-9_-]{1,64}$/.test(wcf) ? `${wcf}.${kind}` : '';
-  for (let i = 0; !name || taken.has(name); i++) name = `${kind}-import${i}.${kind}`;
+  let name = wcf && new RegExp(`^${kind}\\d{1,6}$`).test(wcf) ? `${wcf}.${kind}` : '';
+  if (!name || taken.has(name)) {
+    let n = 0;
+    while (taken.has(`${kind}${n}.${kind}`)) n++;
+    name = `${kind}${n}.${kind}`;
+  }
   taken.add(name);
   return name;
 }
@@ -123,48 +236,86 @@ interface Document {
   text: string;
 }
 
+interface Fetched extends Document {
+  kind: Kind;
+  targetNamespace: string;
+}
+
+const isSchemaImport = (t: sax.QualifiedTag) => t.uri === XS && (t.local === 'import' || t.local === 'include');
+const isWsdlImport = (t: sax.QualifiedTag) => t.uri === WSDL_NS && t.local === 'import';
+
 /** Fetches the contract and returns every file to write, the main WSDL first. */
 export async function collect(serviceUrl: string): Promise<Document[]> {
-  const start = new URL(serviceUrl);
+  let start: URL;
+  try {
+    start = new URL(serviceUrl);
+  } catch {
+    throw new Error(`not a URL: ${serviceUrl}`);
+  }
   if (start.protocol !== 'https:' && start.protocol !== 'http:') throw new Error(`only http(s) URLs are accepted: ${serviceUrl}`);
   if (!start.search) start.search = '?wsdl';
   const origin = start.origin;
 
   const taken = new Set<string>([MAIN_FILE]);
   const byUrl = new Map<string, string>(); // absolute URL -> local name
-  const docs = new Map<string, string>(); // local name -> text
-  const queue: { url: URL; name: string }[] = [{ url: start, name: MAIN_FILE }];
+  const fetched: Fetched[] = [];
+  const queue: { url: URL; name: string; kind: Kind }[] = [{ url: start, name: MAIN_FILE, kind: 'wsdl' }];
   byUrl.set(start.href, MAIN_FILE);
 
   while (queue.length) {
-    if (docs.size >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents imported`);
-    const { url, name } = queue.shift()!;
-    let text = await download(url, origin);
-    // Rewrite import locations back to front so earlier offsets stay valid.
-    const imports = locate(text, (t) => (t.uri === XS && (t.local === 'import' || t.local === 'include')) || (t.uri === WSDL_NS && t.local === 'import'));
-    for (const imp of imports.reverse()) {
-      const attr = imp.tag.uri === XS ? 'schemaLocation' : 'location';
+    if (fetched.length >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents imported`);
+    const { url, name, kind } = queue.shift()!;
+    const answer = await download(url, origin);
+    if (!byUrl.has(answer.url.href)) byUrl.set(answer.url.href, name);
+    const root = checkDocument(answer.text, kind, answer.url);
+    const imports = locate(answer.text, (t) => isSchemaImport(t) || isWsdlImport(t));
+    const text = editStartTags(answer.text, imports, (startTag, imp) => {
+      const schema = imp.tag.uri === XS;
+      if (schema && imp.tag.local === 'import' && attrValue(imp.tag, 'namespace') === XS) return setAttribute(startTag, 'schemaLocation', undefined);
+      const attr = schema ? 'schemaLocation' : 'location';
       const location = attrValue(imp.tag, attr);
-      if (!location) continue;
-      const target = new URL(location, url);
-      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`refusing import ${location}`);
+      if (!location) return startTag;
+      let target: URL;
+      try {
+        target = new URL(location, answer.url);
+      } catch {
+        throw new Error(`${answer.url.href}: cannot resolve import location ${location}`);
+      }
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`${answer.url.href}: refusing import ${location}`);
       let local = byUrl.get(target.href);
       if (!local) {
-        local = localName(target, imp.tag.uri === XS ? 'xsd' : 'wsdl', taken);
+        local = localName(target, schema ? 'xsd' : 'wsdl', taken);
         byUrl.set(target.href, local);
-        queue.push({ url: target, name: local });
+        queue.push({ url: target, name: local, kind: schema ? 'schema' : 'wsdl' });
       }
-      const element = text.slice(imp.start, imp.end);
-      const rewritten = element.replace(new RegExp(`(\\s${attr}\\s*=\\s*)(["'])[^"']*\\2`), `$1"${local}"`);
-      text = text.slice(0, imp.start) + rewritten + text.slice(imp.end);
-    }
-    docs.set(name, text);
+      return setAttribute(startTag, attr, local);
+    });
+    fetched.push({ name, kind, text, targetNamespace: attrValue(root.tag, 'targetNamespace') ?? '' });
   }
-  const main = docs.get(MAIN_FILE)!;
-  const split = splitInlineSchemas(main, taken);
-  docs.set(MAIN_FILE, split.wsdl);
-  const all: Document[] = [...docs.entries()].map(([n, t]) => ({ name: n, text: t }));
-  return [...all, ...split.schemas];
+
+  // xs:import without schemaLocation: point it at the one fetched schema file of that namespace, if there is one.
+  const filesOf = new Map<string, string[]>();
+  for (const d of fetched.filter((f) => f.kind === 'schema')) filesOf.set(d.targetNamespace, [...(filesOf.get(d.targetNamespace) ?? []), d.name]);
+  for (const d of fetched) {
+    const bare = locate(d.text, (t) => t.uri === XS && t.local === 'import' && !attrValue(t, 'schemaLocation'));
+    d.text = editStartTags(d.text, bare, (startTag, imp) => {
+      const files = filesOf.get(attrValue(imp.tag, 'namespace') ?? '');
+      return files?.length === 1 && files[0] !== d.name ? setAttribute(startTag, 'schemaLocation', files[0]) : startTag;
+    });
+  }
+
+  const out: Document[] = [];
+  const extra: Document[] = [];
+  for (const d of fetched) {
+    if (d.kind !== 'wsdl') {
+      out.push({ name: d.name, text: d.text });
+      continue;
+    }
+    const split = splitInlineSchemas(d.text, taken);
+    out.push({ name: d.name, text: split.wsdl });
+    extra.push(...split.schemas);
+  }
+  return [...out, ...extra];
 }
 
 /**
@@ -213,8 +364,13 @@ export async function writeAtomically(outDir: string, docs: Document[]): Promise
   const staged = `${outDir}.staging-${process.pid}`;
   const old = `${outDir}.old-${process.pid}`;
   await fs.rm(staged, { recursive: true, force: true });
-  await fs.mkdir(staged, { recursive: true });
-  for (const d of docs) await fs.writeFile(path.join(staged, d.name), d.text);
+  try {
+    await fs.mkdir(staged, { recursive: true });
+    for (const d of docs) await fs.writeFile(path.join(staged, d.name), d.text);
+  } catch (err) {
+    await fs.rm(staged, { recursive: true, force: true });
+    throw err;
+  }
   const hadOld = await fs.stat(outDir).then(() => true, () => false);
   if (hadOld) await fs.rename(outDir, old);
   await fs.rename(staged, outDir);
@@ -230,19 +386,44 @@ export async function fetchWsdl(options: FetchWsdlOptions): Promise<string[]> {
   return names;
 }
 
+/** The command line: `<service URL> [--out <dir>]` (also `--out=<dir>`), or `--help`. */
+export function parseArgs(args: string[]): { url: string; outDir?: string } | { help: true } | { error: string } {
+  let url: string | undefined;
+  let outDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (arg === '--out' || arg.startsWith('--out=')) {
+      const value = arg === '--out' ? args[++i] : arg.slice('--out='.length);
+      if (!value) return { error: '--out needs a folder' };
+      if (outDir !== undefined) return { error: '--out given twice' };
+      outDir = value;
+    } else if (arg.startsWith('-')) {
+      return { error: `unknown option ${arg}` };
+    } else if (url !== undefined) {
+      return { error: `one service URL only (got ${url} and ${arg})` };
+    } else {
+      url = arg;
+    }
+  }
+  if (!url) return { error: 'the service URL is missing' };
+  return { url, outDir };
+}
+
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const outAt = args.indexOf('--out');
-  const outDir = outAt >= 0 ? args[outAt + 1] : undefined;
-  const url = args.filter((_, i) => i !== outAt && i !== outAt + 1)[0];
-  if (!url) {
-    console.error('usage: npm run fetch-wsdl -- <service URL> [--out dir]');
+  const parsed = parseArgs(process.argv.slice(2));
+  if ('help' in parsed) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if ('error' in parsed) {
+    console.error(`fetch-wsdl: ${parsed.error}\n${USAGE}`);
     process.exit(2);
   }
-  fetchWsdl({ url, outDir }).then(
+  fetchWsdl(parsed).then(
     () => console.log('next: npm run generate'),
     (err: unknown) => {
-      console.error(`fetch-wsdl failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`fetch-wsdl failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
       process.exit(1);
     },
   );

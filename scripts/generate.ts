@@ -1,14 +1,24 @@
 /**
- * `npm run generate [-- --wsdl <file> --out <dir>]`: turns the WSDL in wsdl/ into typed stubs in generated/.
+ * `npm run generate [-- --wsdl <file> --out <dir>]`: turns the WSDL in wsdl/ into generated/.
  *
- * wsdl-tsclient does the real work; this script only makes its output reproducible and usable:
- * it writes into a temporary folder, post-processes, and replaces generated/ in one go, so a failed run
- * never leaves a half-written tree. Output is byte-identical for the same WSDL (no timestamps, sorted files).
+ * Two generators read the same files. wsdl-tsclient writes the typed node-soap client into a folder named after
+ * the WSDL file; scripts/codegen/ compiles the WSDL and XSDs itself into model.ts (the contract as data: types,
+ * members in wire order, operations), types.ts (wire shapes), contract.ts (the files' text) and index.ts (the only
+ * entry handwritten code imports). Nothing depends on the service's name or namespace. Everything is written into
+ * a staging folder that replaces generated/ in one go, so a failed run never leaves a half-written tree; output is
+ * byte-identical for the same WSDL (no timestamps, sorted keys and files).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAndGenerate } from 'wsdl-tsclient';
+// wsdl-tsclient's own name mangling, so the port names we restore match what it wrote exactly.
+import { changeCase } from 'wsdl-tsclient/dist/src/utils/change-case';
+import { emitContract, emitIndex, emitModel, propertyName } from './codegen/emit';
+import { emitTypes } from './codegen/emit-types';
+import { loadContract } from './codegen/load';
+import { compileWsdl } from './codegen/wsdl';
+import { compileSchemas } from './codegen/xsd';
 
 const ROOT = path.resolve(__dirname, '..');
 const HEADER =
@@ -21,13 +31,16 @@ export interface GenerateOptions {
   quiet?: boolean;
 }
 
-/** Post-processing of one generated file; pure so the drift check and tests see the same bytes. */
-export function postProcess(relativePath: string, source: string): string {
+/** Post-processing of one wsdl-tsclient file; pure so the drift check and tests see the same bytes. */
+export function postProcess(relativePath: string, source: string, portNames: readonly string[] = []): string {
   let text = source.replace(/\r\n/g, '\n');
-  // wsdl-tsclient strips the underscore from the port name in the service type, but node-soap exposes the port
-  // under its WSDL name at run time (client.PwsProjectorServices.BasicHttpBinding_IPwsProjectorServices).
-  if (relativePath.includes(`services${path.sep}`) || relativePath.includes('services/')) {
-    text = text.replace(/(\n\s+)(readonly\s+)?BasicHttpBindingIPwsProjectorServices:/g, '$1readonly BasicHttpBinding_IPwsProjectorServices:');
+  // wsdl-tsclient PascalCases port names in the service type (BasicHttpBinding_X -> BasicHttpBindingX), but
+  // node-soap exposes each port under its WSDL name at run time (client.<Service>.<port>).
+  if (path.basename(path.dirname(relativePath)) === 'services') {
+    for (const port of portNames) {
+      const mangled = changeCase(port, { pascalCase: true }).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (mangled !== port) text = text.replace(new RegExp(`(\\n\\s+)(readonly\\s+)?${mangled}:`, 'g'), `$1readonly ${propertyName(port)}:`);
+    }
   }
   if (!text.endsWith('\n')) text += '\n';
   return HEADER + text;
@@ -41,26 +54,50 @@ async function listFiles(dir: string): Promise<string[]> {
   return nested.flat().sort();
 }
 
+/** wsdl-tsclient's folder and client interface, found in its output rather than predicted from names. */
+async function locateClient(tmp: string): Promise<{ folder: string; client: string }> {
+  const folders = (await fs.readdir(tmp, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+  if (folders.length !== 1) throw new Error(`wsdl-tsclient wrote ${folders.length} folders, expected one`);
+  const source = await fs.readFile(path.join(tmp, folders[0], 'client.ts'), 'utf8');
+  const client = /export interface (\w+) extends SoapClient\b/.exec(source)?.[1];
+  if (!client) throw new Error('wsdl-tsclient: no client interface in client.ts');
+  return { folder: folders[0], client };
+}
+
 export async function generate(options: GenerateOptions = {}): Promise<string[]> {
   const wsdlFile = path.resolve(options.wsdlFile ?? path.join(ROOT, 'wsdl', 'PwsProjectorServices.wsdl'));
   const outDir = path.resolve(options.outDir ?? path.join(ROOT, 'generated'));
+  // Our own compile runs first: a contract it cannot read fails the run before anything is written.
+  const contract = loadContract(wsdlFile);
+  const schema = compileSchemas(contract);
+  const wsdl = compileWsdl(contract, schema);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pws-generate-'));
   try {
     // A full-size vendor WSDL repeats element names (serviceRequest, Locks...) far past the default of 64.
+    // It follows wsdl:import and location-less xs:import itself (checked by the form-(b) codegen test).
     await parseAndGenerate(wsdlFile, tmp, { maxRecursiveDefinitionName: 10_000, quiet: true, colors: false });
-    const files = await listFiles(tmp);
+    const { folder, client } = await locateClient(tmp);
+    const output = new Map<string, string>();
+    for (const file of await listFiles(tmp)) {
+      const rel = path.relative(tmp, file);
+      output.set(rel, postProcess(rel, await fs.readFile(file, 'utf8'), wsdl.allPortNames));
+    }
+    output.set('model.ts', HEADER + emitModel(schema, wsdl));
+    output.set('types.ts', HEADER + emitTypes(schema.types, wsdl.operations));
+    output.set('contract.ts', HEADER + emitContract(contract));
+    output.set('index.ts', HEADER + emitIndex(folder, client));
+
     const staged = `${outDir}.staging-${process.pid}`;
     await fs.rm(staged, { recursive: true, force: true });
-    for (const file of files) {
-      const rel = path.relative(tmp, file);
+    for (const [rel, text] of output) {
       const target = path.join(staged, rel);
       await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, postProcess(rel, await fs.readFile(file, 'utf8')));
+      await fs.writeFile(target, text);
     }
     await fs.rm(outDir, { recursive: true, force: true });
     await fs.rename(staged, outDir);
-    if (!options.quiet) console.log(`generated ${files.length} files into ${path.relative(process.cwd(), outDir) || '.'}`);
-    return files.map((f) => path.relative(tmp, f));
+    if (!options.quiet) console.log(`generated ${output.size} files into ${path.relative(process.cwd(), outDir) || '.'}`);
+    return [...output.keys()].sort();
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

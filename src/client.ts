@@ -1,56 +1,58 @@
 /**
- * ProjectorClient: the SDK's public face. Each method validates its input, then runs one operation through
- * the same pipeline: session (lazy login, one re-login) -> rate-limit gate, concurrency cap and pacing with
- * p-retry (retry.ts) -> node-soap over the hardened transport (soap/adapter.ts) -> result mapping.
+ * ProjectorClient: the SDK's public face. `call(operation, request)` runs any operation of the WSDL, typed from the
+ * generated model, through the one pipeline (src/pipeline.ts: validate, session, gate, send, map, retry). The seven
+ * named methods are conveniences over `call` in camelCase (src/results.ts maps the shapes).
  */
 import { inspect } from 'node:util';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import {
-  AbortedError, AuthenticationError, ProjectorError, ResponseFormatError, SessionInvalidError, isSessionInvalidError,
+  AbortedError, AuthenticationError, ConfigurationError, InvalidInputError, LockStolenError, ProjectorError, ResponseFormatError, isSessionInvalidError,
 } from './errors';
 import { normalizeLogger } from './logger';
-import type { Logger } from './logger';
-import { mapFailedResult, mapSoapFailure, RATE_LIMIT_ERROR_NUMBER } from './map-error';
-import { redirectEndpoint, resolveEndpoint } from './options';
+import type { AreaLogger } from './logger';
+import { OAUTH_CALLER, type OAuthCaller } from './oauth/acquire';
+import { checkOAuthOptions, type OAuthOptions } from './oauth/options';
+import { OAuthTokenSource, type OAuthStats } from './oauth/token-source';
+import { checkClientOptions, checkCredentials, redirectEndpoint } from './options';
 import type { CallOptions, Credentials, ProjectorClientOptions } from './options';
+import { execute, type PipelineOptions, type PipelineParts } from './pipeline';
+import { policyOf } from './policy';
 import { RateLimitController } from './rate-limit/controller';
 import type { CallScopes } from './rate-limit/controller';
-import { parseRateLimitMessage } from './rate-limit/parse-message';
-import { executeWithRetry } from './retry';
+import * as results from './results';
 import { SessionManager } from './session';
+import { Telemetry } from './telemetry';
+import { SERVICE } from '../generated/model';
 import { SoapAdapter } from './soap/adapter';
-import type { SoapRequest } from './soap/adapter';
-import { HttpTransport } from './soap/http-transport';
-import * as norm from './soap/normalize';
-import { OPERATIONS } from './soap/operations';
-import type { OperationName } from './soap/operations';
-import { buildRequest } from './soap/requests';
+import { HttpTransport, isLoopback } from './soap/http-transport';
+import { isOperationName, type OperationName } from './soap/operations';
 import type {
-  AcquireLocksRequest, AcquireLocksResult, AuthenticateResult, CheckLocksRequest, CheckLocksResult, PwsResult,
-  ReleaseLocksResult, RenewLocksResult, TestRateLimiterRequest, TestRateLimiterResult, UnauthenticateResult,
+  AcquireLocksRequest, AcquireLocksResult, AuthenticateResult, CheckLocksRequest, CheckLocksResult, ReleaseLocksResult, RenewLocksResult,
+  RequestOf, ResultOf, TestRateLimiterRequest, TestRateLimiterResult, UnauthenticateResult,
 } from './types';
 
 const MAX_REDIRECTS = 3;
-let requestCounter = Math.floor(Math.random() * 1_000_000);
-/** RequestId is an Int32 unique per call within the process, so logs and faults can be matched. */
-const nextRequestId = (): number => (requestCounter = (requestCounter % 2_000_000_000) + 1);
 
 export class ProjectorClient {
   readonly #session: SessionManager;
   readonly #transport: HttpTransport;
   readonly #controller: RateLimitController;
   readonly #clock: Clock;
-  readonly #logger: Logger;
+  readonly #logger: AreaLogger;
   readonly #options: ProjectorClientOptions;
+  readonly #parts: PipelineParts;
+  readonly #telemetry: Telemetry;
+  readonly #oauth?: OAuthTokenSource;
   #endpoint: string;
   #adapter?: Promise<SoapAdapter>;
+  #lastAuth?: AuthenticateResult;
   #closed = false;
 
+  /** @throws {ConfigurationError} for every configuration problem (bad endpoint, no way to log in, bad option). */
   constructor(options: ProjectorClientOptions) {
-    if (!options || typeof options !== 'object') throw new TypeError('ProjectorClient needs an options object');
-    this.#options = { ...options, credentials: undefined };
-    this.#endpoint = resolveEndpoint(options.endpoint);
+    this.#endpoint = checkClientOptions(options, isLoopback, isOperationName);
+    this.#options = { ...options, credentials: undefined, sessionTicket: undefined, oauth: undefined };
     this.#clock = options.clock ?? systemClock;
     this.#logger = normalizeLogger(options.logger, 'client');
     this.#transport = new HttpTransport({
@@ -61,14 +63,40 @@ export class ProjectorClient {
       tls: options.ca ? { ca: options.ca } : undefined,
     });
     const rl = options.rateLimit;
-    this.#controller = rl && 'controller' in rl ? rl.controller : new RateLimitController({ ...(rl ?? {}), clock: this.#clock, logger: this.#logger });
+    this.#controller = rl && 'controller' in rl ? rl.controller : new RateLimitController({ ...(rl ?? {}), clock: this.#clock, logger: this.#logger.for('rate-limit') });
+    if (options.oauth) {
+      this.#oauth = new OAuthTokenSource(options.oauth, {
+        caller: this[OAUTH_CALLER](),
+        clock: this.#clock,
+        logger: this.#logger.for('oauth'),
+        deadlineInMs: options.deadlineInMs ?? 120_000,
+      });
+    }
     this.#session = new SessionManager((credentials, signal) => this.login(credentials, signal), {
       credentials: options.credentials,
       sessionTicket: options.sessionTicket,
+      provider: this.#oauth,
     });
+    const overrides = options.operations as Record<string, { idempotent?: boolean; weight?: number }> | undefined;
+    this.#telemetry = Telemetry.create(options.openTelemetry, SERVICE.name);
+    this.#parts = {
+      clock: this.#clock,
+      logger: this.#logger,
+      controller: this.#controller,
+      session: this.#session,
+      adapter: () => (this.#adapter ??= SoapAdapter.create(this.#transport).catch((err: unknown) => Promise.reject(contractError(err)))),
+      endpoint: () => this.#endpoint,
+      scopes: () => this.scopes(),
+      policy: (operation) => policyOf(operation, overrides),
+      deadlineInMs: options.deadlineInMs ?? 120_000,
+      timeoutInMs: options.timeoutInMs ?? 30_000,
+    };
   }
 
-  /** The endpoint calls go to (changes when PwsAuthenticate answers with a RedirectUrl). */
+  /**
+   * The endpoint calls go to (changes when PwsAuthenticate or PwsAcquireOauth2Token answers with a RedirectUrl, and
+   * to an OAuth token's SoapServiceAuthority).
+   */
   get endpoint(): string {
     return this.#endpoint;
   }
@@ -78,38 +106,88 @@ export class ProjectorClient {
     return this.#controller;
   }
 
-  /** Logs in now (normally lazy) and returns the account and user it logged in as. */
-  async authenticate(options: CallOptions = {}): Promise<AuthenticateResult | undefined> {
-    this.assertOpen();
-    await this.#session.current(options.abortSignal);
-    return this.#session.lastAuthentication;
+  /**
+   * Runs any operation of the WSDL: `await client.call('PwsGetUser', { ... })`. Member names and value kinds are the
+   * WSDL's (see RequestOf / ResultOf); RequestId and SessionTicket are filled in. Sessions, the rate-limit gate,
+   * retries and error mapping are the same as for every other method.
+   * @throws {InvalidInputError} bad input (nothing was sent); any other ProjectorError subclass as the error table says.
+   */
+  async call<Op extends OperationName>(operation: Op, request: RequestOf<Op>, options: CallOptions = {}): Promise<ResultOf<Op>> {
+    // The codec typed every value by the same model the generated types come from.
+    return (await this.run(operation, request, options)) as unknown as ResultOf<Op>;
   }
 
-  /** Replaces the credentials, e.g. after an AuthenticationError; the next call logs in with them. */
+  /** Logs in now (normally lazy) and returns the account and user it logged in as; undefined with a sessionTicket. */
+  async authenticate(options: CallOptions = {}): Promise<AuthenticateResult | undefined> {
+    this.assertOpen();
+    try {
+      await this.#session.current(options.abortSignal, options.deadlineInMs);
+    } catch (err) {
+      throw asProjectorError(err, 'PwsAuthenticate');
+    }
+    return this.#lastAuth;
+  }
+
+  /**
+   * Replaces the credentials, e.g. after an AuthenticationError; the next call logs in with them.
+   * @throws {ConfigurationError} when they lack an account code, a user name or a password.
+   */
   setCredentials(credentials: Credentials): void {
+    checkCredentials(credentials);
     this.#session.setCredentials(credentials);
+  }
+
+  /**
+   * New OAuth settings (e.g. after an AuthenticationError for a refused secret or refresh token); lifts the block on
+   * acquisitions, and the next call acquires an access token with them. With a shared store, their refresh token
+   * replaces the stored one for every process.
+   * @throws {ConfigurationError} when the client was not built with `oauth`, or the settings are incomplete.
+   */
+  setOAuth(settings: Pick<OAuthOptions, 'clientId' | 'clientSecret' | 'refreshToken'> & Partial<OAuthOptions>): void {
+    if (!this.#oauth) throw new ConfigurationError('setOAuth: this client was built without oauth', { code: 'Configuration', requestSent: false });
+    checkOAuthOptions(settings);
+    this.#oauth.setOAuth(settings);
+  }
+
+  /**
+   * Ends the OAuth grant: logs out the session this client created (best effort), then PwsRevokeOauth2RefreshToken
+   * for the newest refresh token. Afterwards calls fail with AuthenticationError `RefreshTokenRevoked` until
+   * setOAuth(). close() never does this by itself.
+   */
+  async revokeRefreshToken(options: CallOptions = {}): Promise<void> {
+    if (!this.#oauth) throw new ConfigurationError('revokeRefreshToken: this client was built without oauth', { code: 'Configuration', requestSent: false });
+    this.assertOpen();
+    if (this.#session.ownsSession) {
+      try {
+        await this.unauthenticate(options);
+      } catch (err) {
+        this.#logger.warn('logout before revoking the refresh token failed', { code: (err as ProjectorError).code });
+      }
+    }
+    await this.#oauth.revoke(options.abortSignal);
+  }
+
+  /** Counters of the OAuth token source (acquisitions, rotations, waits...); undefined without oauth. */
+  get oauthStats(): OAuthStats | undefined {
+    return this.#oauth && { ...this.#oauth.stats };
   }
 
   /** PwsAcquireProjectorLocks. A conflict throws LockConflictError whose `lockHolders` can be passed as `locksToSteal`. */
   async acquireLocks(request: AcquireLocksRequest, options: CallOptions = {}): Promise<AcquireLocksResult> {
-    return this.invoke('PwsAcquireProjectorLocks', (id, t) => buildRequest.PwsAcquireProjectorLocks(id, t, request), (r, base) => ({
-      ...base,
-      lockSetId: norm.int(r.ProjectorLockSetId) ?? 0,
-      locks: norm.locks(r.Locks),
-    }), options);
+    return results.acquireResult(await this.run('PwsAcquireProjectorLocks', results.acquireRequest(request), options));
   }
 
-  /** PwsCheckProjectorLocks. */
+  /** PwsCheckProjectorLocks: the state of locks or of a lock set (locks or lockSetId required). */
   async checkLocks(request: CheckLocksRequest, options: CallOptions = {}): Promise<CheckLocksResult> {
-    return this.invoke('PwsCheckProjectorLocks', (id, t) => buildRequest.PwsCheckProjectorLocks(id, t, request), (r, base) => ({
-      ...base,
-      locks: norm.locks(r.Locks),
-    }), options);
+    if (!request || (request.locks === undefined && request.lockSetId === undefined)) {
+      throw new InvalidInputError('PwsCheckProjectorLocks: request needs locks or a lockSetId', { code: 'InvalidInput', operation: 'PwsCheckProjectorLocks', requestSent: false });
+    }
+    return results.checkResult(await this.run('PwsCheckProjectorLocks', results.checkRequest(request), options));
   }
 
   /** PwsRenewProjectorLocks: extends the lock set to `durationInSeconds` from now (1..86400). */
   async renewLocks(lockSetId: number, durationInSeconds: number, options: CallOptions = {}): Promise<RenewLocksResult> {
-    return this.invoke('PwsRenewProjectorLocks', (id, t) => buildRequest.PwsRenewProjectorLocks(id, t, lockSetId, durationInSeconds), (_r, base) => base, options);
+    return results.baseOf(await this.run('PwsRenewProjectorLocks', { LockDurationSeconds: durationInSeconds, ProjectorLockSetId: lockSetId }, options));
   }
 
   /**
@@ -117,48 +195,30 @@ export class ProjectorClient {
    * someone stole comes back with `stolenBy`; an unknown lock set throws LockNotFoundError.
    */
   async releaseLocks(lockSetId: number, options: CallOptions = {}): Promise<ReleaseLocksResult> {
-    return this.invoke('PwsReleaseProjectorLocks', (id, t) => buildRequest.PwsReleaseProjectorLocks(id, t, lockSetId), (r, base) => {
-      const stolenLock = norm.stolenLock(r.StolenLock);
-      const result: ReleaseLocksResult = {
-        ...base,
-        lockSetId,
-        alreadyReleased: base.messages.some((m) => m.errorNumber === 50476),
-      };
-      if (stolenLock) {
-        result.stolenLock = stolenLock;
-        result.stolenBy = stolenLock.lockStolenByUser;
-      }
-      return result;
-    }, options);
+    return results.releaseResult(await this.run('PwsReleaseProjectorLocks', { ProjectorLockSetId: lockSetId }, options), lockSetId);
   }
 
-  /** PwsTestRateLimiter: the live counters and thresholds; simulated hits test your own rate-limit handling. */
+  /** PwsTestRateLimiter: the live counters and thresholds (pacing learns them); simulated hits test your own handling. */
   async testRateLimiter(request: TestRateLimiterRequest = {}, options: CallOptions = {}): Promise<TestRateLimiterResult> {
-    return this.invoke('PwsTestRateLimiter', (id, t) => buildRequest.PwsTestRateLimiter(id, t, request), (r, base) => {
-      const snapshot = norm.snapshot(r.RateLimitSnapshot);
-      if (snapshot?.enabledFlag) {
-        this.#controller.learnLimits({
-          installation: snapshot.installationRateLimit,
-          user: snapshot.userRateLimit,
-          session: snapshot.sessionRateLimit,
-          windowInMs: snapshot.rollingWindowSeconds * 1000,
-        });
-      }
-      return snapshot ? { ...base, snapshot } : base;
-    }, options);
+    const result = results.testRateLimiterResult(await this.run('PwsTestRateLimiter', results.testRateLimiterRequest(request), options));
+    const s = result.snapshot;
+    if (s?.enabledFlag) {
+      this.#controller.learnLimits({ installation: s.installationRateLimit, user: s.userRateLimit, session: s.sessionRateLimit, windowInMs: s.rollingWindowSeconds * 1000 });
+    }
+    return result;
   }
 
   /**
-   * PwsUnauthenticate. Idempotent: with no session, or a session the server already considers dead, it resolves
-   * with `alreadyLoggedOut: true` (and, with no session, without calling the server). Never triggers a login.
+   * PwsUnauthenticate. Idempotent: with no session, or one the server already considers dead, it resolves with
+   * `alreadyLoggedOut: true` (and, with no session, without calling the server). Never logs in to log out.
    */
   async unauthenticate(options: CallOptions = {}): Promise<UnauthenticateResult> {
-    if (!this.#session.hasSession && !this.hasFixedTicket()) {
+    if (!this.#session.hasTicket) {
       return { status: 'Ok', messages: [], warnings: [], responseId: 0, serverTimestampUtc: '', alreadyLoggedOut: true };
     }
     try {
-      const result = await this.invoke('PwsUnauthenticate', (id, t) => buildRequest.PwsUnauthenticate(id, t), (_r, base) => base, options, { noRelogin: true });
-      return { ...result, alreadyLoggedOut: false };
+      const result = await this.run('PwsUnauthenticate', {}, options, { noRelogin: true });
+      return { ...results.baseOf(result), alreadyLoggedOut: false };
     } catch (err) {
       if (isSessionInvalidError(err)) {
         return { status: err.status ?? 'FailSessionInvalid', messages: err.messages, warnings: [], responseId: err.requestId ?? 0, serverTimestampUtc: '', alreadyLoggedOut: true };
@@ -166,37 +226,52 @@ export class ProjectorClient {
       throw err;
     } finally {
       this.#session.forget();
-      this.#fixedTicketUsed = true;
     }
   }
 
-  /** Acquires the locks, runs `fn` with the lock set, and always releases it, also when `fn` throws. */
+  /**
+   * Acquires the locks, runs `fn` with the lock set, and always releases it, also when `fn` throws.
+   * @throws {LockStolenError} when the release shows that someone took the set while `fn` ran (`stolenBy`, and
+   *   `fn`'s value as `result`): work done after the theft did not hold the lock.
+   */
   async withLocks<T>(request: AcquireLocksRequest, fn: (lockSet: AcquireLocksResult) => Promise<T> | T, options: CallOptions = {}): Promise<T> {
     const lockSet = await this.acquireLocks(request, options);
-    let failed = false;
+    let value: T;
     try {
-      return await fn(lockSet);
+      value = await fn(lockSet);
     } catch (err) {
-      failed = true;
+      await this.releaseQuietly(lockSet.lockSetId);
       throw err;
-    } finally {
-      try {
-        // Not tied to the caller's abortSignal: an aborted job must still give its locks back.
-        await this.releaseLocks(lockSet.lockSetId);
-      } catch (releaseError) {
-        this.#logger.warn('releasing the lock set failed', { lockSetId: lockSet.lockSetId, error: (releaseError as Error).message });
-        if (!failed) throw releaseError;
-      }
     }
+    // Not tied to the caller's abortSignal: an aborted job must still give its locks back.
+    const released = await this.releaseLocks(lockSet.lockSetId);
+    if (released.stolenLock) {
+      const who = released.stolenBy?.userDisplayName ?? 'another user';
+      const e = new LockStolenError(`Lock set ${lockSet.lockSetId} was stolen by ${who} while the withLocks callback ran`, {
+        code: 'LockStolen', operation: 'PwsReleaseProjectorLocks', requestSent: true, retryable: false,
+      });
+      e.stolenBy = released.stolenBy;
+      e.lockTaker = released.stolenLock;
+      e.result = value;
+      throw e;
+    }
+    return value;
   }
 
-  /** Logs out (if logged in) and closes the connection pool. Further calls throw AbortedError. */
+  /**
+   * Logs out the session the client created itself (or any, with `logoutOnClose`), best-effort within
+   * `closeTimeoutInMs`, and closes the connection pool. Further calls throw AbortedError. Never throws.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     try {
-      if (this.#session.hasSession) await this.unauthenticate();
+      // A refresh under way finishes (its rotated token reaches onRefreshToken), and a failed hook gets its token again.
+      await this.#oauth?.close();
+      if (this.#session.ownsSession || (this.#options.logoutOnClose && this.#session.hasTicket)) {
+        await this.unauthenticate({ deadlineInMs: this.#options.closeTimeoutInMs ?? 5_000, timeoutInMs: this.#options.closeTimeoutInMs ?? 5_000 });
+      }
     } catch (err) {
-      this.#logger.warn('logout during close failed', { error: (err as Error).message });
+      this.#logger.warn('logout during close failed', { code: (err as ProjectorError).code });
     } finally {
       this.#closed = true;
       this.#transport.close();
@@ -208,7 +283,23 @@ export class ProjectorClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { endpoint: this.#endpoint, loggedIn: this.#session.hasSession, closed: this.#closed };
+    return { endpoint: this.#endpoint, loggedIn: this.#session.hasSession, closed: this.#closed, ...(this.#oauth ? { oauth: this.#oauth.toJSON() } : {}) };
+  }
+
+  /** @internal What the SDK's OAuth code needs of this client: its pipeline and its (movable) endpoint. */
+  [OAUTH_CALLER](): OAuthCaller {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the caller is a view on this client
+    const client = this;
+    return {
+      call: (operation, request, options) => client.call(operation, request, options),
+      get endpoint() {
+        return client.#endpoint;
+      },
+      moveTo: (endpoint) => {
+        client.#endpoint = endpoint;
+      },
+      allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
+    };
   }
 
   [inspect.custom](): string {
@@ -217,140 +308,92 @@ export class ProjectorClient {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  #fixedTicketUsed = false;
+  private run(operation: OperationName, request: unknown, options: CallOptions, extra: Pick<PipelineOptions, 'noRelogin'> = {}): Promise<Record<string, unknown>> {
+    this.assertOpen();
+    if (typeof operation !== 'string' || !isOperationName(operation)) {
+      throw new InvalidInputError(`${String(operation)} is not an operation of the WSDL`, { code: 'InvalidInput', requestSent: false });
+    }
+    return this.#telemetry.trace(operation, this.#endpoint, () => execute(this.#parts, operation, request, { ...options, ...extra }));
+  }
 
-  private hasFixedTicket(): boolean {
-    return typeof this.#options.sessionTicket === 'string' && !this.#fixedTicketUsed;
+  private async releaseQuietly(lockSetId: number): Promise<void> {
+    try {
+      await this.releaseLocks(lockSetId);
+    } catch (releaseError) {
+      this.#logger.warn('releasing the lock set failed', { lockSetId, code: (releaseError as ProjectorError).code });
+    }
   }
 
   private assertOpen(): void {
     if (this.#closed) throw new AbortedError('The client is closed', { code: 'Aborted', requestSent: false });
   }
 
-  private adapter(): Promise<SoapAdapter> {
-    this.#adapter ??= SoapAdapter.create(this.#transport);
-    return this.#adapter;
-  }
-
+  /** Logins and calls count against the same installation and user: known from the credentials before any login. */
   private scopes(): CallScopes {
-    const installation = this.#options.credentials?.accountCode ?? this.#session.lastAuthentication?.accountIdentity?.accountCode ?? this.#options.accountCode ?? 'default';
-    const user = this.#session.lastAuthentication?.userIdentity?.userUid ?? this.#session.lastAuthentication?.user?.emailAddress ?? 'ticket';
+    const who = this.#session.credentials;
+    const installation = who?.accountCode ?? this.#options.accountCode ?? 'default';
+    const user = who ? who.userName.toLowerCase() : this.#oauth ? `oauth:${this.#oauth.clientId.toLowerCase()}` : 'ticket';
     return { installation, user: `${installation}/${user}`, session: this.#session.ticketHash };
   }
 
-  /** One PwsAuthenticate exchange for the session manager, following RedirectUrl with a loop guard. */
-  private async login(credentials: Credentials, signal?: AbortSignal): Promise<{ ticket: string; result: AuthenticateResult }> {
+  /** Where a RedirectUrl sends the session; refused like a configured endpoint would be (no plain http off loopback). */
+  private redirectTarget(redirectUrl: string): string {
+    let next: URL;
+    try {
+      next = new URL(redirectEndpoint(this.#endpoint, redirectUrl));
+    } catch (err) {
+      throw new ResponseFormatError('PwsAuthenticate answered with a RedirectUrl that is not an http(s) URL', { code: 'ResponseFormat', operation: 'PwsAuthenticate', cause: err });
+    }
+    if (next.protocol === 'http:' && !this.#options.allowInsecureHttp && !isLoopback(next.hostname)) {
+      throw new ConfigurationError(`PwsAuthenticate redirected to plain http at ${next.hostname}: use https, or set allowInsecureHttp`, {
+        code: 'Configuration', operation: 'PwsAuthenticate', requestSent: false, retryable: false,
+      });
+    }
+    return next.toString();
+  }
+
+  /** One login for the session manager: PwsAuthenticate through the pipeline, following RedirectUrl with a loop guard. */
+  private async login(credentials: Credentials, signal: AbortSignal): Promise<string> {
     const seen = new Set<string>();
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       seen.add(new URL(this.#endpoint).origin);
-      const request = buildRequest.PwsAuthenticate(0, {
-        ...credentials,
-        cultureName: this.#options.cultureName,
-        utcOffsetMinutes: this.#options.utcOffsetMinutes,
-      });
-      const { raw, base } = await this.send('PwsAuthenticate', request, [credentials.password], signal);
-      const redirect = norm.str(raw.RedirectUrl);
-      if (redirect) {
-        const next = redirectEndpoint(this.#endpoint, redirect);
+      const request = {
+        AccountCode: credentials.accountCode,
+        CultureName: this.#options.cultureName,
+        Password: credentials.password,
+        UserName: credentials.userName,
+        UtcOffsetMinutes: this.#options.utcOffsetMinutes,
+      };
+      const raw = await this.#telemetry.trace('PwsAuthenticate', this.#endpoint, () => execute(this.#parts, 'PwsAuthenticate', request, { abortSignal: signal }));
+      if (typeof raw.RedirectUrl === 'string' && raw.RedirectUrl) {
+        const next = this.redirectTarget(raw.RedirectUrl);
         if (seen.has(new URL(next).origin)) {
           throw new AuthenticationError('PwsAuthenticate redirected back to a server already tried (redirect loop)', { code: 'RedirectLoop', operation: 'PwsAuthenticate' });
         }
-        this.#logger.info('following RedirectUrl', { to: new URL(next).origin });
+        this.#logger.for('session').info('following RedirectUrl', { to: new URL(next).origin });
         this.#endpoint = next;
         continue;
       }
-      const ticket = norm.str(raw.SessionTicket);
-      if (!ticket) throw new ResponseFormatError('PwsAuthenticate succeeded without a SessionTicket', { code: 'ResponseFormat', operation: 'PwsAuthenticate' });
-      const result: AuthenticateResult = {
-        ...base,
-        account: norm.account(raw.Account),
-        accountIdentity: norm.account(raw.AccountIdentity),
-        user: norm.user(raw.User),
-        userIdentity: norm.user(raw.UserIdentity),
-        superUserFlag: norm.str(raw.SuperUserFlag) === 'true',
-        documentServerUrl: norm.str(raw.DocumentServerUrl),
-        endpoint: this.#endpoint,
-      };
-      return { ticket, result };
+      if (typeof raw.SessionTicket !== 'string' || !raw.SessionTicket) {
+        throw new ResponseFormatError('PwsAuthenticate succeeded without a SessionTicket', { code: 'ResponseFormat', operation: 'PwsAuthenticate' });
+      }
+      this.#lastAuth = results.authenticateResult(raw, this.#endpoint);
+      return raw.SessionTicket;
     }
     throw new AuthenticationError(`PwsAuthenticate redirected more than ${MAX_REDIRECTS} times`, { code: 'RedirectLoop', operation: 'PwsAuthenticate' });
   }
+}
 
-  /**
-   * Runs one operation with session handling: on a dead session it logs in again once and repeats the call once.
-   */
-  private async invoke<T extends PwsResult>(
-    operation: OperationName,
-    build: (requestId: number, ticket: string) => Record<string, unknown>,
-    parse: (raw: Record<string, unknown>, base: PwsResult) => T,
-    options: CallOptions,
-    flags: { noRelogin?: boolean } = {},
-  ): Promise<T> {
-    this.assertOpen();
-    const requestId = nextRequestId();
-    let request: Record<string, unknown>;
-    try {
-      // Built (and so validated) once, before any login or network traffic; only the ticket changes per attempt.
-      request = build(requestId, '');
-    } catch (err) {
-      if (err instanceof ProjectorError) err.requestId = requestId;
-      throw err;
-    }
-    for (let sessionAttempt = 0; ; sessionAttempt++) {
-      const state = await this.#session.current(options.abortSignal);
-      try {
-        (request.serviceRequest as Record<string, unknown>).SessionTicket = state.ticket;
-        const { raw, base } = await this.send(operation, request, this.#session.secrets, options.abortSignal, requestId);
-        return parse(raw, base);
-      } catch (err) {
-        if (!(err instanceof SessionInvalidError) || err.requestSent === false) throw err;
-        this.#session.markDead(state.generation);
-        if (flags.noRelogin || sessionAttempt > 0 || !this.#session.canRefresh) throw err;
-        this.#logger.info('session expired; logging in again', { operation });
-        await this.#session.refresh(state.generation, options.abortSignal);
-      }
-    }
-  }
+/** The embedded contract could not be turned into a SOAP client: the package is broken, not the call. */
+function contractError(err: unknown): ConfigurationError {
+  if (err instanceof ConfigurationError) return err;
+  const what = err instanceof Error ? err.message : 'a non-Error value was thrown';
+  return new ConfigurationError(`The SOAP contract (WSDL) could not be loaded: ${what}`, { code: 'Configuration', requestSent: false, retryable: false, cause: err });
+}
 
-  /** One operation through the retry pipeline; maps the outcome to a base result or an SDK error. */
-  private async send(
-    operation: OperationName,
-    request: Record<string, unknown>,
-    secrets: readonly string[],
-    signal?: AbortSignal,
-    requestId = nextRequestId(),
-  ): Promise<{ raw: Record<string, unknown>; base: PwsResult }> {
-    const serviceRequest = request.serviceRequest as Record<string, unknown>;
-    if (operation === 'PwsAuthenticate') serviceRequest.RequestId = requestId;
-    const ctx = { operation, requestId, secrets };
-    const adapter = await this.adapter();
-    const deadlineAt = this.#clock.now() + (this.#options.deadlineInMs ?? 120_000);
-    return executeWithRetry(this.#controller, { operation, idempotent: OPERATIONS[operation].idempotent, scopes: () => this.scopes(), signal, deadlineAt }, async () => {
-      let raw: Record<string, unknown>;
-      try {
-        raw = await adapter.call(operation, request as SoapRequest<typeof operation>, { endpoint: this.#endpoint, signal });
-      } catch (err) {
-        // A 10016's counts teach pacing the thresholds in retry.ts, which owns everything about rate limiting.
-        throw mapSoapFailure(err, ctx);
-      }
-      const base = norm.baseResult(operation, raw);
-      if (base.responseId !== requestId) {
-        throw new ResponseFormatError(`${operation}: ResponseId ${base.responseId} does not match RequestId ${requestId}`, { code: 'ResponseFormat', operation, requestId });
-      }
-      if (base.status === 'Fail' || base.status === 'FailSessionInvalid') {
-        throw mapFailedResult(base.status, base.messages, ctx);
-      }
-      const rateWarning = base.warnings.find((m) => m.errorNumber === RATE_LIMIT_ERROR_NUMBER);
-      if (rateWarning) {
-        const counts = parseRateLimitMessage(`${rateWarning.errorText ?? ''} ${rateWarning.additionalErrorText ?? ''}`);
-        await this.#controller.onWarning(operation, counts, this.scopes());
-      }
-      this.#logger.debug('call answered', { operation, requestId, status: base.status, messages: base.messages.length });
-      return { raw, base };
-    }).catch((err: unknown) => {
-      const e = err as ProjectorError;
-      this.#logger.debug('call failed', { operation, requestId, code: e.code, errorNumber: e.errorNumber, attempts: e.attempts });
-      throw err;
-    });
-  }
+/** Anything a login path throws reaches the caller as a ProjectorError (the value itself stays in `cause`). */
+function asProjectorError(err: unknown, operation: OperationName): ProjectorError {
+  if (err instanceof ProjectorError) return err;
+  const what = err instanceof Error ? `an unexpected ${err.name}` : `a non-Error value (${err === null ? 'null' : typeof err})`;
+  return new ProjectorError(`${operation} failed with ${what}`, { code: 'Unexpected', operation, requestSent: false, retryable: false, cause: err });
 }

@@ -4,7 +4,7 @@
  * text that the mapping function (map-error.ts) has already redacted, and `toJSON`/inspect show a safe view.
  */
 import { inspect } from 'node:util';
-import type { EntityLockSummary, PwsMessage, RequestStatus, UserRef, StolenLock } from './types';
+import type { EntityLockSummary, PwsMessage, RequestStatus, UserRef, UserSummary, StolenLock } from './types';
 import type { OperationName } from './soap/operations';
 
 /** Stable machine-readable codes: Projector's ErrorCode where the server gave one, else one of the SDK's own. */
@@ -120,10 +120,18 @@ export class LockConflictError extends ProjectorError {
   allowLocksToBeStolen = true;
 }
 
-/** A save asserted a lock that someone else had stolen (PwsFault.LockTaker). */
+/**
+ * A lock of yours was stolen: a save asserted it (PwsFault.LockTaker), or `withLocks` found at release that someone
+ * had taken the set while its callback ran (`stolenBy`, and the callback's `result`, which may rest on work that
+ * no longer held the lock).
+ */
 export class LockStolenError extends ProjectorError {
   override readonly name: string = 'LockStolenError';
   lockTaker?: StolenLock;
+  /** Who took the lock set (withLocks). */
+  stolenBy?: UserSummary;
+  /** What the withLocks callback returned before the theft was noticed. */
+  result?: unknown;
 }
 
 /** The network failed (refused, reset, DNS, TLS, timeout, HTTP error page) and the SDK could not safely recover. */
@@ -157,6 +165,11 @@ export class InvalidInputError extends ProjectorError {
   override readonly name: string = 'InvalidInputError';
 }
 
+/** The client's options cannot work (a bad endpoint, no way to log in, an invalid option). Raised by the constructor. */
+export class ConfigurationError extends ProjectorError {
+  override readonly name: string = 'ConfigurationError';
+}
+
 /** The call was cancelled through its abortSignal (or the client was closed). */
 export class AbortedError extends ProjectorError {
   override readonly name: string = 'AbortedError';
@@ -178,5 +191,6 @@ export const isTransportError = (e: unknown): e is TransportError => e instanceo
 export const isOutcomeUnknownError = (e: unknown): e is OutcomeUnknownError => e instanceof OutcomeUnknownError;
 export const isResponseFormatError = (e: unknown): e is ResponseFormatError => e instanceof ResponseFormatError;
 export const isInvalidInputError = (e: unknown): e is InvalidInputError => e instanceof InvalidInputError;
+export const isConfigurationError = (e: unknown): e is ConfigurationError => e instanceof ConfigurationError;
 export const isAbortedError = (e: unknown): e is AbortedError => e instanceof AbortedError;
 export const isProjectorServiceError = (e: unknown): e is ProjectorServiceError => e instanceof ProjectorServiceError;

@@ -5,18 +5,21 @@
  * caller's secrets before they reach a message.
  */
 import {
-  AuthenticationError, LockConflictError, LockNotFoundError, LockStolenError, ProjectorError, ProjectorServiceError,
+  AuthenticationError, ConfigurationError, LockConflictError, LockNotFoundError, LockStolenError, ProjectorError, ProjectorServiceError,
   RateLimitError, ResponseFormatError, SessionInvalidError,
 } from './errors';
 import type { ProjectorErrorOptions } from './errors';
 import { parseRateLimitMessage } from './rate-limit/parse-message';
+import { camelize, toPublicMessages } from './results';
 import { redactSecrets } from './soap/redact';
-import { lockHolders, messages as parseMessages, obj, int, str, stolenLock, user } from './soap/normalize';
-import type { OperationName } from './soap/operations';
-import type { PwsMessage } from './types';
+import { decodeFaultDetail, type OperationName } from './soap/operations';
+import type { EntityLockSummary, PwsMessage, StolenLock, UserRef } from './types';
 
+/** -101 InvalidSession and 10004 InvalidSessionTicket: log in again (once). */
 export const SESSION_ERROR_NUMBERS: readonly number[] = [-101, 10004];
 export const RATE_LIMIT_ERROR_NUMBER = 10016;
+export const LOCK_NOT_FOUND_ERROR_NUMBER = 50475;
+export const ENTITY_ALREADY_LOCKED_ERROR_NUMBER = 50469;
 const BUSY_PATTERN = /active requests|TooManyRequests/i;
 
 export interface MapContext {
@@ -78,18 +81,19 @@ function classify(info: FaultInfo, ctx: MapContext, channel: 'fault' | 'in-band'
     // Never retried: repeated bad logins lock the account for up to 24 h.
     return new AuthenticationError(message, { ...base, code: main?.errorCode ?? 'AuthenticationFailed', retryable: false });
   }
-  if (n === 50475) return new LockNotFoundError(message, { ...base, retryable: false });
+  if (n === LOCK_NOT_FOUND_ERROR_NUMBER) return new LockNotFoundError(message, { ...base, retryable: false });
   const detail = info.detail;
-  if (n === 50469 || (detail && obj(detail.LockHolders))) {
+  const holders = Array.isArray(detail?.LockHolders) ? detail.LockHolders : [];
+  if (n === ENTITY_ALREADY_LOCKED_ERROR_NUMBER || holders.length > 0) {
     const e = new LockConflictError(message, { ...base, code: main?.errorCode ?? 'EntityAlreadyLocked', retryable: false });
-    e.lockHolders = lockHolders(detail?.LockHolders);
-    e.lockHolderUserIdentity = user(detail?.LockHolderUserIdentity);
-    e.allowLocksToBeStolen = str(detail?.AllowLocksToBeStolenFlag) !== 'false';
+    e.lockHolders = camelize<EntityLockSummary[]>(holders);
+    e.lockHolderUserIdentity = camelize<UserRef | undefined>(detail?.LockHolderUserIdentity);
+    e.allowLocksToBeStolen = detail?.AllowLocksToBeStolenFlag !== false;
     return e;
   }
-  if (detail && obj(detail.LockTaker)) {
+  if (detail?.LockTaker) {
     const e = new LockStolenError(message, { ...base, code: main?.errorCode ?? 'LockStolen', retryable: false });
-    e.lockTaker = stolenLock(detail.LockTaker);
+    e.lockTaker = camelize<StolenLock>(detail.LockTaker);
     return e;
   }
   return new ProjectorServiceError(message, { ...base, retryable: false });
@@ -100,10 +104,23 @@ export function mapFailedResult(status: string, list: PwsMessage[], ctx: MapCont
   return classify({ messages: list, status }, ctx, 'in-band');
 }
 
+type Raw = Record<string, unknown>;
+const obj = (v: unknown): Raw | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Raw) : undefined);
+
 function textOf(v: unknown): string | undefined {
   // faultstring carries xml:lang, so node-soap may give { attributes, $value } instead of a string.
   const o = obj(v);
-  return o ? str(o.$value) : str(v);
+  const t = o ? o.$value : v;
+  return t === undefined || t === null || typeof t === 'object' ? undefined : String(t);
+}
+
+/** The fault's detail, typed by the WSDL's fault declaration; an unreadable detail counts as none. */
+function faultDetail(operation: OperationName, detail: unknown): Raw | undefined {
+  try {
+    return decodeFaultDetail(operation, obj(detail))?.value;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Maps whatever the SOAP layer threw into a ProjectorError. */
@@ -111,15 +128,19 @@ export function mapSoapFailure(raw: unknown, ctx: MapContext): ProjectorError {
   if (raw instanceof ProjectorError) {
     raw.operation ??= ctx.operation;
     raw.requestId ??= ctx.requestId;
+    // The transport's own refusals (a URL it will not send to) are configuration problems, whatever class they came in.
+    if (raw.code === 'Configuration' && !(raw instanceof ConfigurationError)) {
+      return new ConfigurationError(raw.message, { code: 'Configuration', operation: raw.operation, requestId: raw.requestId, requestSent: false, retryable: false, cause: raw.cause });
+    }
     return raw;
   }
   const root = obj(obj(raw)?.root);
   const fault = obj(obj(obj(root?.Envelope)?.Body)?.Fault);
   if (fault) {
-    const detail = obj(obj(fault.detail)?.PwsFault);
+    const detail = faultDetail(ctx.operation, fault.detail);
     return classify(
-      { messages: detail ? parseMessages(detail.Messages) : [], faultString: textOf(fault.faultstring), detail },
-      { ...ctx, requestId: int(detail?.ResponseId) || ctx.requestId },
+      { messages: toPublicMessages(detail?.Messages), faultString: textOf(fault.faultstring), detail },
+      { ...ctx, requestId: (detail?.ResponseId as number | undefined) || ctx.requestId },
       'fault',
     );
   }

@@ -1,28 +1,43 @@
 /**
- * The retry loop around every PWS operation. p-retry drives it; all waiting happens on the controller's Clock,
- * inside the awaited onFailedAttempt (p-retry's own delay is set to 0), so tests run 60 s episodes in milliseconds.
- * Each failure goes classify -> decide -> wait. Before every attempt the controller admits it (gate, slot, pacing).
+ * The retry loop around every PWS operation: after each failed attempt it decides (classify -> decide -> wait)
+ * whether and when to try again. p-retry drives it; all waiting happens on the controller's Clock, inside the
+ * awaited onFailedAttempt (p-retry's own delay is 0), so tests run 60 s episodes in milliseconds.
+ * The attempt itself (session, admission at the gate, send, map) is written out in order in src/pipeline.ts; an
+ * attempt calls `admit()` when it is ready to be sent, and holds its slot until its failure has been handled.
  */
 import pRetry, { AbortError } from 'p-retry';
 import { AbortedError, ProjectorError, RateLimitError, TransportError, type RateLimitCounts } from './errors';
 import { classify, rateLimitCountsOf, toOutcomeUnknown } from './rate-limit/classify';
 import { rateLimitPauseInMs, transportDelayInMs } from './rate-limit/backoff';
-import type { CallScopes, RateLimitController, WaitContext } from './rate-limit/controller';
+import type { Admission, CallScopes, RateLimitController, WaitContext } from './rate-limit/controller';
 import { parseRateLimitWindowInMs } from './rate-limit/parse-message';
 import type { OperationName } from './soap/operations';
+import { Telemetry } from './telemetry';
 
 export interface RetryCall {
   operation: OperationName;
   idempotent: boolean;
-  /** Read before every attempt: a re-login between attempts changes the session scope. */
+  /** Read at every admission: a re-login between attempts changes the session scope. */
   scopes: () => CallScopes;
   signal?: AbortSignal;
   /** Clock ms; overall deadline. */
   deadlineAt?: number;
+  /** A dead session (-101, 10004, FailSessionInvalid): resolve true after replacing it to try once more. */
+  onSessionInvalid?: (error: ProjectorError) => Promise<boolean>;
 }
 
+/** What one attempt can do with the loop. */
+export interface Attempt {
+  readonly number: number;
+  /** Waits at the gate (pause, per-user slot, pacing); call it right before sending. */
+  admit(): Promise<void>;
+}
+
+/** Ends the loop at once with `error`, without counting it as a failed attempt (e.g. a login that failed). */
+export const stopWith = (error: unknown): Error => new AbortError(error instanceof Error ? error : String(error));
+
 interface LoopState {
-  /** Attempts actually handed to `attempt` (sent or at least started). */
+  /** Attempts actually admitted (sent or at least started). */
   sent: number;
   rateLimited: number;
   transportFailures: number;
@@ -35,34 +50,44 @@ interface LoopState {
   lastRateLimit?: { error: ProjectorError; counts: RateLimitCounts; episodeAgeInMs: number };
 }
 
-export async function executeWithRetry<T>(controller: RateLimitController, call: RetryCall, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+/** The loop for attempts that admit themselves (the pipeline's). */
+export async function retryLoop<T>(controller: RateLimitController, call: RetryCall, attempt: (a: Attempt) => Promise<T>): Promise<T> {
   const state: LoopState = { sent: 0, rateLimited: 0, transportFailures: 0, waitedInMs: 0 };
   const ctx: WaitContext = { operation: call.operation, signal: call.signal, deadlineAt: call.deadlineAt };
   try {
     return await pRetry(
       async (attemptNumber) => {
-        const scopes = call.scopes();
-        state.scopes = scopes;
-        let admission;
-        try {
-          admission = await controller.admit(scopes, ctx);
-        } catch (error) {
-          // Not an attempt failure: AbortError makes p-retry rethrow it without another round.
-          const deadlineAfterRateLimit = state.lastRateLimit && error instanceof TransportError && error.code === 'Timeout';
-          throw new AbortError(deadlineAfterRateLimit ? giveUp(call, state, DEADLINE) : toProjectorError(error, call));
-        }
-        state.waitedInMs += admission.waitedInMs;
+        let admission: Admission | undefined;
+        const admit = async () => {
+          const scopes = call.scopes();
+          state.scopes = scopes;
+          try {
+            admission = await controller.admit(scopes, ctx);
+          } catch (error) {
+            // Not an attempt failure: AbortError makes p-retry rethrow it without another round. After a 10016, running
+            // out of time or of give-up time before the next try ends the episode for this call: the RateLimitError
+            // then carries the 10016's counts and messages.
+            let stop = toProjectorError(error, call);
+            if (state.lastRateLimit && error instanceof TransportError && error.code === 'Timeout') stop = giveUp(call, state, DEADLINE);
+            else if (state.lastRateLimit && error instanceof RateLimitError) stop = giveUp(call, state, `it could not be sent again (${error.message})`);
+            throw new AbortError(stop);
+          }
+          ctx.quietGate = false;
+          state.waitedInMs += admission.waitedInMs;
+          state.sent++;
+          Telemetry.attempted();
+        };
         let result: T;
         try {
-          state.sent++;
-          result = await attempt(attemptNumber);
+          result = await attempt({ number: attemptNumber, admit });
         } catch (error) {
-          state.release = admission.release;
+          state.release = admission?.release;
+          if (error instanceof AbortError) throw error;
           // p-retry would not retry non-Errors or TypeErrors; every failure becomes a ProjectorError first.
           throw toProjectorError(error, call);
         }
-        admission.release();
-        if (admission.episodeOpen || state.rateLimited > 0) await controller.endEpisode(scopes.installation);
+        admission?.release();
+        if (admission?.episodeOpen || state.rateLimited > 0) await controller.endEpisode(state.scopes!.installation);
         return result;
       },
       {
@@ -78,6 +103,14 @@ export async function executeWithRetry<T>(controller: RateLimitController, call:
   } finally {
     releaseSlot(state);
   }
+}
+
+/** The loop for a bare attempt function: admission happens before each attempt. */
+export function executeWithRetry<T>(controller: RateLimitController, call: RetryCall, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
+  return retryLoop(controller, call, async (a) => {
+    await a.admit();
+    return attempt(a.number);
+  });
 }
 
 function releaseSlot(state: LoopState): void {
@@ -97,9 +130,14 @@ async function onFailure(controller: RateLimitController, call: RetryCall, ctx: 
   switch (kind) {
     case 'fatal':
       throw error;
+    case 'session':
+      if (call.onSessionInvalid && (await call.onSessionInvalid(error))) return;
+      throw error;
     case 'outcome-unknown':
       throw toOutcomeUnknown(error);
     case 'rate-limited':
+      Telemetry.rejected();
+      ctx.quietGate = true;
       return handleRateLimited(controller, call, state, error, attempt);
     case 'busy': {
       const now = controller.clock.now();
@@ -144,15 +182,16 @@ async function handleRateLimited(controller: RateLimitController, call: RetryCal
   state.rateLimited++;
   const waitInMs = closed.remainingInMs;
   if (call.deadlineAt !== undefined && now + waitInMs > call.deadlineAt) throw giveUp(call, state, DEADLINE);
-  if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'error' }))) throw giveUp(call, state, VETOED);
-  if (!(await controller.emitRetry({ operation: call.operation, attempt, delayInMs: waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state, VETOED);
+  Telemetry.waited('rate-limited', waitInMs);
+  if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'Error', reason: 'rate-limited' }))) throw giveUp(call, state, VETOED);
+  if (!(await controller.emitRetry({ operation: call.operation, attempt, waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state, VETOED);
 }
 
-async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', delayInMs: number): Promise<void> {
-  if (ctx.deadlineAt !== undefined && controller.clock.now() + delayInMs > ctx.deadlineAt) throw error;
-  if (!(await controller.emitRetry({ operation: ctx.operation, attempt, delayInMs, reason, error }))) throw error;
-  await controller.wait(delayInMs, ctx);
-  state.waitedInMs += delayInMs;
+async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', waitInMs: number): Promise<void> {
+  if (ctx.deadlineAt !== undefined && controller.clock.now() + waitInMs > ctx.deadlineAt) throw error;
+  if (!(await controller.emitRetry({ operation: ctx.operation, attempt, waitInMs, reason, error }))) throw error;
+  await controller.wait(waitInMs, ctx);
+  state.waitedInMs += waitInMs;
 }
 
 const GIVE_UP_TIME = 'the give-up time after the first failure passed';

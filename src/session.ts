@@ -1,48 +1,68 @@
 /**
- * Session handling: lazy single-flight login, one re-login when a session dies, explicit logout. The ticket
- * lives in a private field only; nothing here formats it into a message.
+ * Session handling: lazy single-flight login, one re-login when a session dies, and knowing which sessions are ours
+ * to log out. The ticket lives in a private field only; nothing here formats it into a message.
  *
- * Refresh uses a generation counter (as jsforce does): a call that failed with ticket generation N asks for a
- * refresh of N; if another call already refreshed past N, the newer ticket is reused instead of logging in again.
+ * One login serves every call that needs it, but each caller waits on its own terms: a caller's abortSignal, or its
+ * deadline, ends only that caller's wait, at once; the login itself goes on while anyone still waits, and is cancelled
+ * when nobody does.
+ * Refresh uses a generation counter: a call that failed with ticket generation N asks for a refresh of N; if another
+ * call already refreshed past N, the newer ticket is reused instead of logging in again.
  */
 import { createHash } from 'node:crypto';
-import { AuthenticationError, SessionInvalidError } from './errors';
+import { AbortedError, AuthenticationError, ProjectorError, SessionInvalidError, TransportError } from './errors';
 import type { Credentials, TicketSource } from './options';
-import type { AuthenticateResult } from './types';
 
 export interface SessionTicketState {
   ticket: string;
   generation: number;
 }
 
-/** Performs the PwsAuthenticate exchange (following RedirectUrl); supplied by the client. */
-export type Authenticator = (credentials: Credentials, signal?: AbortSignal) => Promise<{ ticket: string; result: AuthenticateResult }>;
+/** Performs the login exchange (PwsAuthenticate, following RedirectUrl); supplied by the client. */
+export type Authenticator = (credentials: Credentials, signal: AbortSignal) => Promise<string>;
+
+/**
+ * A ticket source that manages the tickets' lifetimes itself (the OAuth token source): asked before every attempt,
+ * it answers with a ticket that is still usable, acquiring one (single flight) when there is none.
+ */
+export interface TicketProvider {
+  current(signal?: AbortSignal, leaveAfterInMs?: number): Promise<{ ticket: string; created: boolean }>;
+  /** The session of `ticket` is dead (or was logged out): never hand it out again. */
+  invalidate(ticket: string | undefined): void;
+  readonly canRefresh: boolean;
+  readonly secrets: string[];
+}
+
+const MAX_TIMER_IN_MS = 2 ** 31 - 1;
+
+interface PendingLogin {
+  promise: Promise<SessionTicketState>;
+  controller: AbortController;
+  waiters: number;
+}
 
 export class SessionManager {
   #ticket?: string;
   #credentials?: Credentials;
   #source?: TicketSource;
   #generation = 0;
-  #pending?: Promise<SessionTicketState>;
+  #pending?: PendingLogin;
   #blockedBy?: AuthenticationError;
-  #lastAuth?: AuthenticateResult;
+  #created = false;
   #hashed?: { ticket: string; hash: string };
+  readonly #provider?: TicketProvider;
 
   constructor(
     private readonly authenticator: Authenticator,
-    options: { credentials?: Credentials; sessionTicket?: TicketSource },
+    options: { credentials?: Credentials; sessionTicket?: TicketSource; provider?: TicketProvider },
   ) {
     this.#credentials = options.credentials ? { ...options.credentials } : undefined;
     this.#source = options.sessionTicket;
-    if (!this.#credentials && this.#source === undefined) {
-      throw new AuthenticationError('ProjectorClient needs credentials or a sessionTicket', { code: 'Configuration', requestSent: false });
-    }
+    this.#provider = options.provider;
   }
 
   /** Short, non-reversible id of the current ticket, for logs and rate-limit scopes. */
   get ticketHash(): string | undefined {
     if (this.#ticket === undefined) return undefined;
-    // Asked for on every call (rate-limit scopes): hash each ticket once.
     if (this.#hashed?.ticket !== this.#ticket) this.#hashed = { ticket: this.#ticket, hash: createHash('sha256').update(this.#ticket).digest('hex').slice(0, 16) };
     return this.#hashed.hash;
   }
@@ -51,18 +71,30 @@ export class SessionManager {
     return this.#ticket !== undefined;
   }
 
-  get lastAuthentication(): AuthenticateResult | undefined {
-    return this.#lastAuth;
+  /** A live ticket, or a fixed one not yet used (unauthenticate can log either out). */
+  get hasTicket(): boolean {
+    return this.#ticket !== undefined || typeof this.#source === 'string';
+  }
+
+  /** True when the live session was created by this client's own login (so it is ours to log out). */
+  get ownsSession(): boolean {
+    return this.#ticket !== undefined && this.#created;
   }
 
   /** Whether a dead session can be replaced (credentials, or a ticket provider function). */
   get canRefresh(): boolean {
-    return this.#credentials !== undefined || typeof this.#source === 'function';
+    return this.#credentials !== undefined || typeof this.#source === 'function' || (this.#provider?.canRefresh ?? false);
+  }
+
+  /** The user the calls run as, when known before any login (for rate-limit scopes). */
+  get credentials(): Readonly<Pick<Credentials, 'accountCode' | 'userName'>> | undefined {
+    return this.#credentials && { accountCode: this.#credentials.accountCode, userName: this.#credentials.userName };
   }
 
   /** The secrets that must be redacted from anything the SDK reports. */
   get secrets(): string[] {
-    return [this.#credentials?.password, this.#ticket].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+    const fixed = typeof this.#source === 'string' ? this.#source : undefined;
+    return [this.#credentials?.password, this.#ticket, fixed, ...(this.#provider?.secrets ?? [])].filter((s): s is string => typeof s === 'string' && s.length >= 4);
   }
 
   /** New credentials lift the block a failed login put on further logins. */
@@ -73,67 +105,177 @@ export class SessionManager {
     this.#generation++;
   }
 
-  async current(signal?: AbortSignal): Promise<SessionTicketState> {
+  /**
+   * The live ticket, logging in first when there is none. `leaveAfterInMs` is what is left of the caller's deadline:
+   * a caller still waiting for a shared login then gives up on its own (a Timeout), the others keep waiting.
+   */
+  async current(signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
+    if (this.#provider) return this.fromProvider(this.#provider, signal, leaveAfterInMs);
     if (this.#ticket !== undefined) return { ticket: this.#ticket, generation: this.#generation };
-    return this.login(signal);
+    return this.login(signal, leaveAfterInMs);
   }
 
   /** Replaces the ticket of `failedGeneration`, unless someone already did. */
-  async refresh(failedGeneration: number, signal?: AbortSignal): Promise<SessionTicketState> {
+  async refresh(failedGeneration: number, signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
+    if (this.#provider) {
+      // The provider never hands out a ticket marked dead, and one refresh serves every caller (single flight).
+      this.markDead(failedGeneration);
+      return this.fromProvider(this.#provider, signal, leaveAfterInMs);
+    }
     if (this.#generation > failedGeneration && this.#ticket !== undefined) return { ticket: this.#ticket, generation: this.#generation };
-    if (this.#generation === failedGeneration) this.forget();
-    return this.login(signal);
+    this.markDead(failedGeneration);
+    return this.login(signal, leaveAfterInMs);
   }
 
   /** Drops the ticket without telling the server (it is already dead, or was logged out). */
   forget(): void {
     if (this.#ticket !== undefined) {
+      this.#provider?.invalidate(this.#ticket);
       this.#ticket = undefined;
+      this.#created = false;
       this.#generation++;
     }
+    // A fixed ticket is used once: after a logout or its death it cannot be renewed.
+    if (typeof this.#source === 'string') this.#source = undefined;
   }
 
-  private login(signal?: AbortSignal): Promise<SessionTicketState> {
-    if (this.#pending) return this.#pending;
-    const run = async (): Promise<SessionTicketState> => {
-      if (this.#blockedBy) {
-        throw new AuthenticationError(
-          'Logins are suspended after a credentials failure (repeated failures lock the Projector account); call setCredentials() with new credentials',
-          { code: this.#blockedBy.code, errorNumber: this.#blockedBy.errorNumber, messages: this.#blockedBy.messages, operation: 'PwsAuthenticate', requestSent: false, cause: this.#blockedBy },
-        );
-      }
-      let ticket: string;
-      if (this.#credentials) {
-        try {
-          const { ticket: t, result } = await this.authenticator(this.#credentials, signal);
-          ticket = t;
-          this.#lastAuth = result;
-        } catch (err) {
-          if (err instanceof AuthenticationError) this.#blockedBy = err;
-          throw err;
-        }
-      } else if (typeof this.#source === 'function') {
-        ticket = await this.#source();
-        if (typeof ticket !== 'string' || ticket.length === 0) {
-          throw new SessionInvalidError('The sessionTicket provider returned no ticket', { code: 'InvalidSession', requestSent: false });
-        }
-      } else if (this.#source !== undefined && this.#generation === 0) {
-        ticket = this.#source;
-      } else {
-        throw new SessionInvalidError('The session is no longer valid and a fixed sessionTicket cannot be renewed', { code: 'InvalidSession', requestSent: false });
-      }
-      this.#ticket = ticket;
-      this.#generation++;
-      return { ticket, generation: this.#generation };
-    };
-    this.#pending = run().finally(() => {
-      this.#pending = undefined;
-    });
-    return this.#pending;
-  }
-
-  /** Marks a ticket from a failed call as dead, and a fixed ticket as unusable from now on. */
+  /** Marks the ticket of a failed call as dead (only if no newer one replaced it meanwhile). */
   markDead(generation: number): void {
     if (this.#generation === generation) this.forget();
   }
+
+  /** The provider's ticket; a new one starts a new generation. */
+  private async fromProvider(provider: TicketProvider, signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
+    if (signal?.aborted) throw aborted(signal);
+    if (leaveAfterInMs !== undefined && leaveAfterInMs <= 0) throw deadlinePassed();
+    const grant = await provider.current(signal, leaveAfterInMs);
+    if (grant.ticket !== this.#ticket) {
+      this.#ticket = grant.ticket;
+      this.#created = grant.created;
+      this.#generation++;
+    }
+    return { ticket: grant.ticket, generation: this.#generation };
+  }
+
+  private login(signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    if (leaveAfterInMs !== undefined && leaveAfterInMs <= 0) return Promise.reject(deadlinePassed());
+    this.#pending ??= this.startLogin();
+    return this.waitFor(this.#pending, signal, leaveAfterInMs);
+  }
+
+  /**
+   * One caller's wait on the shared login: its abort (or deadline) ends only its own wait; the last one out cancels
+   * the login. The deadline is a plain timer: it must not be a sleeper on a test clock, which would move that clock.
+   */
+  private waitFor(pending: PendingLogin, signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
+    pending.waiters++;
+    return new Promise<SessionTicketState>((resolve, reject) => {
+      let left = false;
+      const leave = (): boolean => {
+        if (left) return false;
+        left = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (timer !== undefined) clearTimeout(timer);
+        pending.waiters--;
+        return true;
+      };
+      const giveUp = (error: ProjectorError, reason: unknown) => {
+        if (!leave()) return;
+        if (pending.waiters === 0) {
+          // Nobody wants this login any more: cancel it, and let the next caller start a fresh one at once rather
+          // than join a login that is already failing with someone else's abort.
+          if (this.#pending === pending) this.#pending = undefined;
+          pending.controller.abort(reason);
+        }
+        reject(error);
+      };
+      const onAbort = () => giveUp(aborted(signal!), signal!.reason);
+      // (Past setTimeout's range, about 24.8 days, a deadline is as good as none.)
+      const timed = leaveAfterInMs !== undefined && leaveAfterInMs <= MAX_TIMER_IN_MS;
+      const timer = timed ? setTimeout(() => giveUp(deadlinePassed(), 'deadline'), leaveAfterInMs) : undefined;
+      timer?.unref?.();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      pending.promise.then(
+        (state) => {
+          if (leave()) resolve(state);
+        },
+        (err: unknown) => {
+          if (leave()) reject(err);
+        },
+      );
+    });
+  }
+
+  private startLogin(): PendingLogin {
+    const controller = new AbortController();
+    const pending: PendingLogin = { controller, waiters: 0, promise: undefined as never };
+    pending.promise = this.obtainTicket(controller.signal).then(
+      (state) => {
+        if (this.#pending === pending) this.#pending = undefined;
+        return state;
+      },
+      (err: unknown) => {
+        if (this.#pending === pending) this.#pending = undefined;
+        throw err;
+      },
+    );
+    // Nobody may be listening when the last waiter aborted; the rejection is theirs, not the process's.
+    pending.promise.catch(() => undefined);
+    return pending;
+  }
+
+  private async obtainTicket(signal: AbortSignal): Promise<SessionTicketState> {
+    if (this.#blockedBy) {
+      throw new AuthenticationError(
+        'Logins are suspended after a credentials failure (repeated failures lock the Projector account); call setCredentials() with new credentials',
+        { code: this.#blockedBy.code, errorNumber: this.#blockedBy.errorNumber, messages: this.#blockedBy.messages, operation: 'PwsAuthenticate', requestSent: false, cause: this.#blockedBy },
+      );
+    }
+    let ticket: string;
+    let created = false;
+    if (this.#credentials) {
+      try {
+        ticket = await this.authenticator(this.#credentials, signal);
+        created = true;
+      } catch (err) {
+        if (err instanceof AuthenticationError) this.#blockedBy = err;
+        throw err;
+      }
+    } else if (typeof this.#source === 'function') {
+      ticket = await this.askProvider(this.#source);
+    } else if (typeof this.#source === 'string') {
+      ticket = this.#source;
+    } else {
+      throw new SessionInvalidError('The session is no longer valid and a fixed sessionTicket cannot be renewed', { code: 'InvalidSession', requestSent: false });
+    }
+    this.#ticket = ticket;
+    this.#created = created;
+    this.#generation++;
+    return { ticket, generation: this.#generation };
+  }
+
+  private async askProvider(provider: () => Promise<string>): Promise<string> {
+    let ticket: unknown;
+    try {
+      ticket = await provider();
+    } catch (err) {
+      if (err instanceof ProjectorError) throw err;
+      // Only the kind of failure goes into the message: the provider's own text may quote a token.
+      const what = err instanceof Error ? err.name : typeof err;
+      throw new SessionInvalidError(`The sessionTicket provider failed (${what})`, { code: 'TicketProviderFailed', requestSent: false, retryable: false, cause: err });
+    }
+    if (typeof ticket !== 'string' || ticket.length === 0) {
+      throw new SessionInvalidError('The sessionTicket provider returned no ticket', { code: 'InvalidSession', requestSent: false });
+    }
+    return ticket;
+  }
+}
+
+function deadlinePassed(): TransportError {
+  return new TransportError('The call reached its deadline while waiting for the login', { code: 'Timeout', requestSent: false, retryable: true });
+}
+
+function aborted(signal: AbortSignal): AbortedError {
+  return new AbortedError('The call was aborted while waiting for the login', { code: 'Aborted', requestSent: false, cause: signal.reason });
 }

@@ -1,7 +1,29 @@
 /**
- * Public result and input types. Plain camelCase objects: nothing node-soap- or generated-shaped leaks out.
- * Uids are Int64 on the wire and stay decimal strings here so that values beyond 2^53 are never rounded.
+ * Public types. `call` speaks the WSDL's own shapes (RequestOf / ResultOf, PascalCase, generated); the convenience
+ * methods speak the camelCase shapes below. Uids are Int64 on the wire and stay decimal strings so that values
+ * beyond 2^53 are never rounded.
  */
+import type { OperationName, Operations, WireTypes } from './soap/operations';
+import { LOCK_TYPES as VENDOR_LOCK_TYPES } from './soap/vendor-rules';
+
+export type { OperationName, Operations, WireTypes };
+
+/** What `call(operation, request)` takes: the WSDL's request type, less RequestId and SessionTicket (the SDK fills them in). */
+export type RequestOf<Op extends OperationName> = Omit<Operations[Op]['request'], 'RequestId' | 'SessionTicket'>;
+
+/** The members every PWS answer carries, as `call` guarantees them (it refuses an answer without them). */
+export interface ResultBase {
+  /** Every message, informational ones included; [] when none. */
+  Messages: WireTypes.PwsMessage[];
+  /** Echoes the call's RequestId (checked by the SDK). */
+  ResponseId: number;
+  Status: RequestStatus;
+  /** Exactly as the server sent it (7 fractional digits, `Z`). */
+  ServerTimestampUtc: string;
+}
+
+/** What `call(operation, ...)` resolves with: the WSDL's result type with exact run-time values, plus the base members. */
+export type ResultOf<Op extends OperationName> = Operations[Op]['result'] & ResultBase;
 
 export type MessageType = 'Information' | 'Warning' | 'Error';
 export type RequestStatus = 'Ok' | 'OkWithWarnings' | 'Fail' | 'FailSessionInvalid';
@@ -55,7 +77,7 @@ export interface AccountSummary extends AccountRef {
 
 /** Lock types Projector accepts: engagement, contract line item, project, role, rate types/tasks, cost plan, cost baseline, invoice. */
 export type LockType = 'E' | 'C' | 'P' | 'R' | 'RT' | 'CP' | 'CB' | 'I';
-export const LOCK_TYPES: readonly LockType[] = ['E', 'C', 'P', 'R', 'RT', 'CP', 'CB', 'I'];
+export const LOCK_TYPES: readonly LockType[] = VENDOR_LOCK_TYPES;
 
 /** PwsProjectorLockEntity: `entityCode` and/or `entityUid` identify the entity. */
 export interface LockEntity {

@@ -1,7 +1,7 @@
 /**
  * Hostile strings in user input never change the envelope's structure: CDATA-shaped strings, `]]>`, markup and
- * node-soap's special keys ($xml, attributes, $value) arrive as plain text or not at all; characters XML 1.0
- * cannot carry are refused before anything is sent.
+ * node-soap's special keys ($xml, attributes, $value) are refused as unknown members, like any name the schema
+ * does not have; characters XML 1.0 cannot carry are refused before anything is sent.
  */
 import { ProjectorClient } from '../src/client';
 import { InvalidInputError } from '../src/errors';
@@ -44,11 +44,16 @@ describe('hostile input strings', () => {
     expect(text).toBe(value);
   });
 
-  test("node-soap's special keys in user objects are not serialised", async () => {
-    const { body } = await sentEntityCode('P-1', { $xml: '<evil/>', attributes: { x: '1' }, $value: 'v' });
-    expect(body).not.toContain('evil');
-    expect(body).not.toContain('$value');
-    expect(body).not.toMatch(/\sx="1"/);
+  test.each([
+    ['$xml', { $xml: '<evil/>' }],
+    ['attributes', { attributes: { x: '1' } }],
+    ['$value', { $value: 'v' }],
+  ])("node-soap's special key %s is refused as an unknown member and nothing is sent", async (_key, extra) => {
+    const before = capture.requests.length;
+    const error = await client.checkLocks({ locks: [{ entityIdentity: { entityCode: 'P-1', lockType: 'P', ...extra } as never }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/is not a member of PwsProjectorLockEntity/);
+    expect(capture.requests.length).toBe(before);
   });
 
   test.each([

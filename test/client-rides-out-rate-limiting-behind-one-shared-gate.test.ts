@@ -33,9 +33,9 @@ describe('rate limiting over HTTP', () => {
   afterEach(() => rig.close());
 
   test('a burst of 200 releases over the session limit: each completes exactly once, none sent while the gate is closed', async () => {
-    const pauses: { at: number; waitInMs: number }[] = [];
+    const waits: { at: number; waitInMs: number; reason: RateLimitedInfo['reason'] }[] = [];
     // 200 calls under 50 per 60 s need at least four windows: the deadline must cover them.
-    const client = rig.client({ deadlineInMs: 600_000, rateLimit: { onRateLimited: (i) => void pauses.push({ at: rig.clock.now(), waitInMs: i.waitInMs }) } });
+    const client = rig.client({ deadlineInMs: 600_000, rateLimit: { onRateLimited: (i) => void waits.push({ at: rig.clock.now(), waitInMs: i.waitInMs, reason: i.reason }) } });
     const lockSetId = await releasedLockSet(rig, client);
     rig.sim.setRateLimit({ sessionLimit: 50 });
 
@@ -54,7 +54,10 @@ describe('rate limiting over HTTP', () => {
     }
     const refused = log.filter((e) => e.outcome === 'rate-limited');
     expect(refused.length).toBeGreaterThan(0);
+    // The hook hears of every wait; the pauses after a call's own 10016 are those with reason 'rate-limited'.
+    const pauses = waits.filter((w) => w.reason === 'rate-limited');
     expect(pauses.length).toBe(refused.length);
+    expect(waits.some((w) => w.reason === 'pacing')).toBe(true);
     expect(pauses.every((p) => p.waitInMs >= 5_000 || p.waitInMs === 0)).toBe(true);
     // While a pause is in force only requests already on the wire when it began may arrive (at most the
     // other two slots of the concurrency cap).
@@ -87,7 +90,7 @@ describe('rate limiting over HTTP', () => {
     expect(sent.map((x) => x.receivedAt - startedAt)).toEqual([0, 5_000, 15_000, 35_000, 55_000, 60_000]);
     expect(e.attempts).toBe(6);
     expect(e.waitedInMs).toBe(60_000);
-    expect(retries.map((r) => r.delayInMs)).toEqual([5_000, 10_000, 20_000, 20_000, 5_000]);
+    expect(retries.map((r) => r.waitInMs)).toEqual([5_000, 10_000, 20_000, 20_000, 5_000]);
     expect(e.counts).toMatchObject({ installationLimit: 2400, userLimit: 1800, sessionLimit: 1200 });
     expect(e.counts.installationHits).toBeGreaterThan(2400);
     expect(e.requestId).toBe(sent[0].requestId);
@@ -123,12 +126,15 @@ describe('rate limiting over HTTP', () => {
     expect(ok.every((r) => r.alreadyReleased)).toBe(true);
     const refused = rig.sim.log.filter((x) => x.outcome === 'rate-limited');
     expect(refused.length).toBeGreaterThan(0);
-    expect(limited).toHaveLength(refused.length);
+    // Every wait reaches the hook (pauses at the closed gate, pacing, queueing too); the 10016s are 'rate-limited'.
+    expect(limited.filter((i) => i.reason === 'rate-limited')).toHaveLength(refused.length);
     expect(retried.filter((r) => r.reason === 'rate-limited')).toHaveLength(refused.length);
-    expect(limited.every((i) => i.mode === 'error' && i.operation === RELEASE && i.counts.sessionLimit === 3)).toBe(true);
+    const own = limited.filter((i) => i.reason === 'rate-limited');
+    expect(own.every((i) => i.mode === 'Error' && i.operation === RELEASE && i.counts.sessionLimit === 3)).toBe(true);
+    expect(limited.every((i) => i.mode === 'Error' && i.operation === RELEASE && i.waitInMs > 0)).toBe(true);
     // random 0: the first pause is exactly the vendor's 5 s minimum.
-    expect(limited[0].waitInMs).toBe(5_000);
-    expect(retried[0]).toMatchObject({ reason: 'rate-limited', delayInMs: limited[0].waitInMs, operation: RELEASE });
+    expect(own[0].waitInMs).toBe(5_000);
+    expect(retried[0]).toMatchObject({ reason: 'rate-limited', waitInMs: own[0].waitInMs, operation: RELEASE });
   });
 
   test('onRateLimited returning false gives up at once with RateLimitError', async () => {

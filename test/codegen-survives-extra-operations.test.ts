@@ -1,14 +1,16 @@
 /**
  * wsdl-tsclient names types after elements in WSDL order (ServiceRequest, ServiceRequest1...), so any operation
  * the vendor adds shifts those names. Handwritten code must not care: this generates from a copy of the WSDL with
- * 100 extra operations inserted BEFORE ours (their request types reuse serviceRequest and Locks) and type-checks
- * src/ against that output.
+ * 100 extra operations inserted BEFORE ours (their request types reuse serviceRequest and Locks), checks that our
+ * own outputs (model.ts, types.ts) keep the same names and entries for our operations, and type-checks src/
+ * against that output.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import * as committedModel from '../generated/model';
 import { generate } from '../scripts/generate';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -67,6 +69,16 @@ it('generates from a WSDL with 100 extra operations first, and src/ still type-c
   expect(client.match(/PwsExtra\d+Async\(/g)).toHaveLength(EXTRA);
   const authenticate = await fs.readFile(path.join(pkg, 'definitions', 'PwsAuthenticate.ts'), 'utf8');
   expect(authenticate).toMatch(/serviceRequest\?: ServiceRequest\d{2,};/);
+
+  // model.ts and types.ts name things after the XSD, not the WSDL order: our operations read exactly as before.
+  const model = (await import(path.join(tmp, 'generated', 'model.ts'))) as typeof committedModel;
+  expect(model.OPERATION_NAMES).toHaveLength(EXTRA + committedModel.OPERATION_NAMES.length);
+  expect(model.OPERATION_NAMES).toEqual([...model.OPERATION_NAMES].sort());
+  for (const op of committedModel.OPERATION_NAMES) expect(model.OPERATIONS[op]).toEqual(committedModel.OPERATIONS[op]);
+  const operationLines = async (dir: string) => (await fs.readFile(path.join(dir, 'types.ts'), 'utf8')).split('\n').filter((l) => /^ {2}Pws\w+: \{ request/.test(l));
+  const ours = await operationLines(path.join(ROOT, 'generated'));
+  expect(ours).toHaveLength(committedModel.OPERATION_NAMES.length);
+  expect((await operationLines(path.join(tmp, 'generated'))).filter((l) => !l.includes('PwsExtra'))).toEqual(ours);
 
   await fs.cp(path.join(ROOT, 'src'), path.join(tmp, 'src'), { recursive: true });
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(tmp, 'node_modules'), 'dir');

@@ -67,16 +67,25 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-/** Regenerates from a fetched copy; `aliases: 'ignore'` drops the `@targetNSAlias` doc lines, which name the server's prefixes. */
-async function regeneratesTheCommittedStubs(wsdlDir: string, label: string, aliases: 'compare' | 'ignore' = 'compare'): Promise<void> {
+/**
+ * Regenerates from a fetched copy; `aliases: 'ignore'` drops the `@targetNSAlias` doc lines, which name the server's
+ * prefixes. generated/contract.ts (when the generator writes it) embeds the contract files verbatim, so it is only
+ * compared when the fetched files are byte-identical to wsdl/ (`verbatim`); split ?singleWsdl files are not.
+ */
+async function regeneratesTheCommittedStubs(wsdlDir: string, label: string, aliases: 'compare' | 'ignore' = 'compare', verbatim = false): Promise<void> {
   const out = path.join(tmp, `generated-${label}`);
   await generate({ wsdlFile: path.join(wsdlDir, 'PwsProjectorServices.wsdl'), outDir: out, quiet: true });
+  const digests = async (dir: string) => {
+    const all = await digestTree(dir);
+    if (!verbatim) delete all['contract.ts'];
+    return all;
+  };
+  const committed = await digests(path.join(ROOT, 'generated'));
   if (aliases === 'compare') {
-    expect(await digestTree(out)).toEqual(await digestTree(path.join(ROOT, 'generated')));
+    expect(await digests(out)).toEqual(committed);
     return;
   }
-  const committed = await digestTree(path.join(ROOT, 'generated'));
-  expect(Object.keys(await digestTree(out)).sort()).toEqual(Object.keys(committed).sort());
+  expect(Object.keys(await digests(out)).sort()).toEqual(Object.keys(committed).sort());
   const strip = (t: string) => t.replace(/^ \* @targetNSAlias `[^`]*`\n/gm, '');
   for (const rel of Object.keys(committed)) {
     const [ours, theirs] = await Promise.all([out, path.join(ROOT, 'generated')].map((d) => fs.readFile(path.join(d, rel), 'utf8')));
@@ -89,7 +98,7 @@ it('mirrors ?wsdl and every ?xsd=xsdN it imports into files identical to wsdl/',
   const written = await fetchWsdl({ url: `${base}${SVC}`, outDir: out, quiet: true });
   expect([...written].sort()).toEqual(Object.keys(originals).sort());
   for (const name of written) expect({ name, text: await fs.readFile(path.join(out, name), 'utf8') }).toEqual({ name, text: originals[name] });
-  await regeneratesTheCommittedStubs(out, 'wcf');
+  await regeneratesTheCommittedStubs(out, 'wcf', 'compare', true);
 });
 
 async function fetchSingle(label: string): Promise<string> {

@@ -1,8 +1,10 @@
 /**
  * How other teams get the SDK: `npm run build`, `npm pack`, install the tarball into a blank project (offline,
  * from the npm cache the repo was installed from), then a TypeScript consumer that imports the client and
- * `<pkg>/simulator` must type-check with the repo's tsc and talk to the simulator it starts. Also checks that the
- * tarball carries the WSDL the generated client loads at run time, and that the installed `projector` bin runs.
+ * `<pkg>/simulator` must type-check with the repo's tsc (strict, no skipLibCheck) and talk to the simulator it
+ * starts, through a convenience method and through the generic `call`, with its spans going to an in-memory
+ * OpenTelemetry exporter. The same consumer also runs as a plain ESM module and as esbuild bundles (CJS and ESM):
+ * nothing is looked up on disk at run time. Also checks that the installed `projector` bin runs.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,14 +26,19 @@ afterAll(() => {
 });
 
 const CONSUMER = `
-import { ProjectorClient, isLockNotFoundError, type ReleaseLocksResult } from '${PKG.name}';
+import { ProjectorClient, isLockNotFoundError, type ReleaseLocksResult, type ResultOf } from '${PKG.name}';
 import { startSimulator, type Simulator } from '${PKG.name}/simulator';
+import * as otel from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 async function main(): Promise<void> {
+  const exporter = new InMemorySpanExporter();
+  otel.trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
   const sim: Simulator = await startSimulator();
   const client = new ProjectorClient({
     endpoint: sim.url,
     credentials: { accountCode: 'DEMO', userName: 'alice@example.com', password: 'projector' },
+    openTelemetry: { api: otel },
   });
   try {
     const auth = await client.authenticate();
@@ -40,27 +47,55 @@ async function main(): Promise<void> {
     const released: ReleaseLocksResult = await client.releaseLocks(set.lockSetId);
     console.log('released', released.status, released.alreadyReleased);
     await client.releaseLocks(424242).catch((e: unknown) => console.log('unknown set', isLockNotFoundError(e)));
+    const check: ResultOf<'PwsTestRateLimiter'> = await client.call('PwsTestRateLimiter', {});
+    console.log('call', check.Status, typeof check.RateLimitSnapshot?.SessionRateLimit);
   } finally {
     await client.close();
     await sim.close();
   }
   console.log('operations', sim.log.map((e) => e.operation).join(','));
+  console.log('spans', exporter.getFinishedSpans().map((s) => s.name.split('/')[1]).join(','));
 }
 main().catch((e) => { console.error(e); process.exitCode = 1; });
 `;
+
+const EXPECTED = [
+  'user alice@example.com',
+  'released Ok false',
+  'unknown set true',
+  'call Ok number',
+  'operations PwsAuthenticate,PwsAcquireProjectorLocks,PwsReleaseProjectorLocks,PwsReleaseProjectorLocks,PwsTestRateLimiter,PwsUnauthenticate',
+  'spans PwsAuthenticate,PwsAcquireProjectorLocks,PwsReleaseProjectorLocks,PwsReleaseProjectorLocks,PwsTestRateLimiter,PwsUnauthenticate',
+];
+
+/** The same program for plain Node ESM, without types. */
+const ESM_CONSUMER = `
+import { ProjectorClient } from '${PKG.name}';
+import { startSimulator } from '${PKG.name}/simulator';
+const sim = await startSimulator();
+const client = new ProjectorClient({ endpoint: sim.url, credentials: { accountCode: 'DEMO', userName: 'alice@example.com', password: 'projector' } });
+const r = await client.call('PwsTestRateLimiter', {});
+console.log('esm', r.Status, typeof r.RateLimitSnapshot.SessionRateLimit);
+await client.close();
+await sim.close();
+`;
+
+const ESBUILD = path.join(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild');
+/** An ESM bundle of CommonJS packages needs a real \`require\` for Node's built-ins (esbuild's documented banner). */
+const ESM_BANNER = "import { createRequire as __pkgCreateRequire } from 'node:module'; const require = __pkgCreateRequire(import.meta.url);";
 
 test('the packed tarball installs into a blank project and a typed consumer logs in, locks and releases', async () => {
   await exec('npm', ['run', 'build'], { cwd: ROOT });
   const { stdout: packed } = await exec('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
   const [info] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['wsdl/PwsProjectorServices.wsdl', 'dist/src/index.d.ts', 'dist/src/simulator/index.d.ts', 'dist/src/cli/index.js']));
+  expect(files).toEqual(expect.arrayContaining(['dist/generated/contract.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.d.ts', 'dist/src/cli/index.js']));
   expect(files.filter((f) => /^(src|test|scripts|generated)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
 
   const app = path.join(work, 'app');
   await exec('mkdir', ['-p', app]);
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  await exec('npm', ['install', path.join(work, info.filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app });
+  await exec('npm', ['install', path.join(work, info.filename), '@opentelemetry/api@1.9', '@opentelemetry/sdk-trace-base@2.2', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app });
 
   writeFileSync(path.join(app, 'index.ts'), CONSUMER);
   writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
@@ -74,12 +109,21 @@ test('the packed tarball installs into a blank project and a typed consumer logs
   await exec(process.execPath, [TSC, '-p', app], { cwd: app });
 
   const { stdout } = await exec(process.execPath, [path.join(app, 'out', 'index.js')], { cwd: app });
-  expect(stdout.trim().split('\n')).toEqual([
-    'user alice@example.com',
-    'released Ok false',
-    'unknown set true',
-    'operations PwsAuthenticate,PwsAcquireProjectorLocks,PwsReleaseProjectorLocks,PwsReleaseProjectorLocks,PwsUnauthenticate',
-  ]);
+  expect(stdout.trim().split('\n')).toEqual(EXPECTED);
+
+  writeFileSync(path.join(app, 'esm.mjs'), ESM_CONSUMER);
+  const esm = await exec(process.execPath, [path.join(app, 'esm.mjs')], { cwd: app });
+  expect(esm.stdout.trim()).toBe('esm Ok number');
+
+  // Bundles: run from another folder, so nothing can be found in node_modules or on disk next to the package.
+  const bundles = path.join(work, 'bundles');
+  await exec('mkdir', ['-p', bundles]);
+  await exec(ESBUILD, ['index.ts', '--bundle', '--platform=node', '--format=cjs', `--outfile=${path.join(bundles, 'app.cjs')}`, '--log-level=error'], { cwd: app });
+  await exec(ESBUILD, ['index.ts', '--bundle', '--platform=node', '--format=esm', `--banner:js=${ESM_BANNER}`, `--outfile=${path.join(bundles, 'app.mjs')}`, '--log-level=error'], { cwd: app });
+  for (const bundle of ['app.cjs', 'app.mjs']) {
+    const run = await exec(process.execPath, [path.join(bundles, bundle)], { cwd: bundles });
+    expect(run.stdout.trim().split('\n')).toEqual(EXPECTED);
+  }
 
   const bin = path.join(app, 'node_modules', '.bin', 'projector');
   const help = await exec(bin, ['--help'], { cwd: app });
@@ -87,4 +131,4 @@ test('the packed tarball installs into a blank project and a typed consumer logs
   const generate = await exec(bin, ['generate'], { cwd: app }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
   expect(generate.code).toBe(2);
   expect(generate.stderr).toContain("needs the SDK's repository");
-}, 90_000);
+}, 180_000);

@@ -28,13 +28,13 @@ test('the hooks see every rate-limit pause, and the pauses add up to the time th
   });
   expect(result).toBe('released');
   expect(seen.map((i) => i.attempt)).toEqual([1, 2, 3, 4]);
-  expect(seen.every((i) => i.mode === 'error' && i.operation === 'PwsReleaseProjectorLocks' && i.counts.sessionLimit === 1200)).toBe(true);
+  expect(seen.every((i) => i.mode === 'Error' && i.operation === 'PwsReleaseProjectorLocks' && i.counts.sessionLimit === 1200)).toBe(true);
   expect(seen.every((i) => i.waitInMs >= 5_000 && i.waitInMs <= 20_000)).toBe(true);
   const total = seen.reduce((sum, i) => sum + i.waitInMs, 0);
   expect(clock.now() - t0).toBe(total);
   // elapsedInMs is the episode's age when each pause began.
   expect(seen.map((i) => i.elapsedInMs)).toEqual(seen.map((_, k) => seen.slice(0, k).reduce((s, i) => s + i.waitInMs, 0)));
-  expect(retries.map((r) => [r.reason, r.attempt, r.delayInMs])).toEqual(seen.map((i) => ['rate-limited', i.attempt, i.waitInMs]));
+  expect(retries.map((r) => [r.reason, r.attempt, r.waitInMs])).toEqual(seen.map((i) => ['rate-limited', i.attempt, i.waitInMs]));
   expect(retries.every((r) => r.error instanceof RateLimitError)).toBe(true);
 });
 
@@ -63,7 +63,7 @@ test('onRetry sees transport and busy retries with their delays, and returning f
   const error = await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
     throw failures.shift();
   }).catch((e) => e);
-  expect(retries.map((r) => [r.reason, r.attempt, r.delayInMs])).toEqual([
+  expect(retries.map((r) => [r.reason, r.attempt, r.waitInMs])).toEqual([
     ['transport', 1, 200],
     ['busy', 2, 1_000],
     ['busy', 3, 1_000],
@@ -77,7 +77,7 @@ test('a 10016 warning raises the hook in warning mode and teaches the thresholds
   const controller = new RateLimitController({ clock: new ManualClock(), onRateLimited: (i) => void seen.push(i) });
   await controller.onWarning('PwsCheckProjectorLocks', { userHits: 1801, userLimit: 1800, installationHits: 900, installationLimit: 2400 }, scopes());
   expect(seen).toEqual([
-    { operation: 'PwsCheckProjectorLocks', attempt: 1, waitInMs: 0, elapsedInMs: 0, counts: { userHits: 1801, userLimit: 1800, installationHits: 900, installationLimit: 2400 }, mode: 'warning' },
+    { operation: 'PwsCheckProjectorLocks', attempt: 1, waitInMs: 0, elapsedInMs: 0, counts: { userHits: 1801, userLimit: 1800, installationHits: 900, installationLimit: 2400 }, mode: 'Warning', reason: 'warning' },
   ]);
   expect(controller.knownLimits).toEqual({ user: 1800, installation: 2400 });
 });

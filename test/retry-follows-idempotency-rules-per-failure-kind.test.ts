@@ -8,7 +8,8 @@ import { LockConflictError, OutcomeUnknownError, ProjectorError, RateLimitError,
 import { classify } from '../src/rate-limit/classify';
 import { RateLimitController } from '../src/rate-limit/controller';
 import { executeWithRetry } from '../src/retry';
-import { OPERATIONS, type OperationName } from '../src/soap/operations';
+import { IDEMPOTENT_OPERATIONS } from '../src/policy';
+import type { OperationName } from '../src/soap/operations';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/kim@example.com' });
 const notSent = () => new TransportError('connect ECONNREFUSED 127.0.0.1:1', { code: 'TransportError', requestSent: false, retryable: true });
@@ -27,7 +28,7 @@ async function run(operation: OperationName, failures: Array<() => ProjectorErro
   const controller = new RateLimitController({ clock, random: () => 0 });
   const script = [...failures];
   let sent = 0;
-  const outcome = await executeWithRetry(controller, { operation, idempotent: OPERATIONS[operation].idempotent, scopes }, async () => {
+  const outcome = await executeWithRetry(controller, { operation, idempotent: IDEMPOTENT_OPERATIONS.has(operation), scopes }, async () => {
     sent++;
     const next = script.shift();
     if (next) throw next();

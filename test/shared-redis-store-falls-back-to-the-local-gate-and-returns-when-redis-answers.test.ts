@@ -2,6 +2,7 @@
  * Redis failing never stops the SDK: with the server killed or frozen, every store call still resolves (on the
  * in-process gate), one warning is logged for the outage, and once Redis answers again a probe (at most once per
  * interval, on the caller's clock) puts the process back on the shared gate, keeping any pause set meanwhile.
+ * While degraded, each process paces to its share of a limit: divided by the processes live in the scope before.
  */
 import Redis from 'ioredis';
 import { ManualClock } from '../src/clock';
@@ -50,7 +51,8 @@ describeWithRedis('redisStore failover', () => {
     const entries = [{ scope: 'DEMO', limit: 2 }];
     expect((await store.reserve(entries, 1, 10_000)).granted).toBe(true);
     expect((await store.reserve(entries, 1, 10_000)).granted).toBe(true);
-    expect(await store.reserve(entries, 1, 10_000)).toEqual({ granted: false, waitInMs: 10_000 });
+    // Window + the shared window's arrival allowance (100) + the command timeout (100).
+    expect(await store.reserve(entries, 1, 10_000)).toEqual({ granted: false, waitInMs: 10_200 });
     await store.endEpisode('DEMO');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/shared redis store failed/);
@@ -76,6 +78,39 @@ describeWithRedis('redisStore failover', () => {
     const other = redisStore({ client: redis, keyPrefix }); // another process of the installation
     expect((await other.getPause('SHARED')).remainingInMs).toBeGreaterThan(1_000);
     expect(warnings).toHaveLength(1);
+  });
+
+  test('while Redis is down, each process paces a scope to the limit divided by the processes live in it before', async () => {
+    const clock = new ManualClock();
+    const keyPrefix = `{share${Math.random().toString(36).slice(2)}}:`;
+    // Three processes of one installation (each its own store and connection); two users.
+    const connections = [redis, new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 20 }), new Redis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 20 })];
+    connections.forEach((c) => c.on('error', () => undefined));
+    try {
+      const stores = connections.map((client) => redisStore({ client, keyPrefix, clock, commandTimeoutInMs: 100, probeIntervalInMs: 60_000 }));
+      const user = (i: number) => (i === 2 ? 'I/bob' : 'I/alice');
+      const entries = (i: number) => [{ scope: 'I', limit: 90 }, { scope: user(i), limit: 40 }];
+      for (let i = 0; i < 3; i++) expect((await stores[i].reserve(entries(i), 1, 10_000)).granted).toBe(true);
+      // Each reads the live count back with its next reservation.
+      for (let i = 0; i < 3; i++) await stores[i].reserve(entries(i), 1, 10_000);
+
+      await server.kill();
+      clock.advance(10_000); // a fresh window, all on the local gates
+      const granted = await Promise.all(
+        stores.map(async (s, i) => {
+          let n = 0;
+          while ((await s.reserve(entries(i), 1, 10_000)).granted) n++;
+          return n;
+        }),
+      );
+      expect(stores.every((s) => s.degraded)).toBe(true);
+      // alice's two processes: 20 each (her share of 40); bob: 30 (the installation's share of 90). 70 <= 90.
+      expect(granted).toEqual([20, 20, 30]);
+      expect(granted.reduce((a, b) => a + b)).toBeLessThanOrEqual(90);
+      expect(stores.map((s, i) => [s.share('I', 90), s.share(user(i), 40)])).toEqual([[30, 20], [30, 20], [30, 40]]);
+    } finally {
+      connections.slice(1).forEach((c) => c.disconnect());
+    }
   });
 
   test('a Redis that accepts but never answers cannot make a call hang', async () => {

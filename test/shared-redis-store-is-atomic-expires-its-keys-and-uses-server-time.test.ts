@@ -1,11 +1,13 @@
 /**
  * The Redis store against a real, private redis-server: reservations from many connections at once never
- * exceed the limit (the Lua scripts are atomic), a reservation is all-or-nothing over its scopes, the pause and
- * episode follow the in-memory store's contract, every key carries a TTL, and deadlines use the server's clock.
+ * exceed the limit (the Lua scripts are atomic), a reservation is all-or-nothing over its scopes, hits live in a
+ * bounded number of buckets, the pause and episode follow the in-memory store's contract, every key carries a TTL,
+ * deadlines use the server's clock, and each reservation says how many processes are live in its scopes.
  */
 import Redis from 'ioredis';
 import { ManualClock } from '../src/clock';
 import { RedisRateLimitStore, redisStore } from '../src/rate-limit/redis-store';
+import { MAX_BUCKETS } from '../src/rate-limit/store';
 import { describeWithRedis, startRedis, type RedisServer } from './support/redis';
 
 describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
@@ -41,7 +43,9 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     const refused = results.filter((r) => !r.granted);
     expect(refused).toHaveLength(110);
     expect(refused.every((r) => r.waitInMs > 0 && r.waitInMs <= 60_000 + 100)).toBe(true); // window + arrival allowance
-    expect(await connect().zcard(stores[0].keys('DEMO').hits)).toBe(50);
+    expect(Number(await connect().hget(stores[0].keys('DEMO').weights, 'used'))).toBe(50);
+    // Eight processes were live in the scope: each was told so.
+    expect(stores.map((s) => s.liveProcesses('DEMO'))).toContain(8);
   });
 
   test('weights count, and a reservation is all-or-nothing over its scopes', async () => {
@@ -50,11 +54,54 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     // The user scope has room, the installation has not: neither records the hit.
     const refused = await store.reserve([{ scope: 'I', limit: 10 }, { scope: 'I/u', limit: 100 }], 4, 60_000);
     expect(refused.granted).toBe(false);
-    expect(await connect().zcard(store.keys('I/u').hits)).toBe(0);
+    expect(await connect().zcard(store.keys('I/u').buckets)).toBe(0);
+    expect(await connect().hget(store.keys('I/u').weights, 'used')).toBeNull();
     expect((await store.reserve([{ scope: 'I', limit: 10 }, { scope: 'I/u', limit: 100 }], 3, 60_000)).granted).toBe(true);
     // An unknown limit (Infinity) records without refusing, so pacing is right as soon as the limit is learned.
     expect((await store.reserve([{ scope: 'I/u', limit: Number.POSITIVE_INFINITY }], 500, 60_000)).granted).toBe(true);
     expect((await store.reserve([{ scope: 'I/u', limit: 400 }], 1, 60_000)).granted).toBe(false);
+  });
+
+  test('thousands of hits spread over more than a window live in at most MAX_BUCKETS buckets, and the count stays right', async () => {
+    const redis = connect();
+    const store = freshStore(redis);
+    const entries = [{ scope: 'B', limit: Number.POSITIVE_INFINITY }];
+    const window = 400; // + 100 ms arrival allowance: buckets of 5 ms
+    const granted: number[] = [];
+    const until = Date.now() + 1_200;
+    while (Date.now() < until) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => store.reserve(entries, 1, window)));
+      granted.push(...batch.map(() => Date.now()));
+    }
+    expect(granted.length).toBeGreaterThan(2_000);
+    const { buckets: bucketsKey, weights } = store.keys('B');
+    const buckets = await redis.zcard(bucketsKey);
+    expect(buckets).toBeGreaterThan(10);
+    expect(buckets).toBeLessThanOrEqual(MAX_BUCKETS);
+    expect(await redis.hlen(weights)).toBe(buckets + 1); // one weight per bucket, and the total
+    // The total is the sum of the buckets, and about the hits of the last 500 ms (a bucket's worth conservative).
+    const fields = await redis.hgetall(weights);
+    const sum = Object.entries(fields).filter(([k]) => k !== 'used').reduce((a, [, v]) => a + Number(v), 0);
+    expect(Number(fields.used)).toBe(sum);
+    const recent = granted.filter((t) => t > Date.now() - 500 - 50).length;
+    expect(sum).toBeLessThanOrEqual(recent + 50);
+  });
+
+  test('each process is live in the scopes it reserves in until its TTL passes', async () => {
+    const keyPrefix = '{live}:';
+    const a = new RedisRateLimitStore({ client: connect(), keyPrefix, liveProcessTtlInMs: 300 });
+    const b = new RedisRateLimitStore({ client: connect(), keyPrefix, liveProcessTtlInMs: 300 });
+    expect(a.liveProcesses('I')).toBeUndefined();
+    await a.reserve([{ scope: 'I', limit: 10 }], 1, 1_000);
+    expect(a.liveProcesses('I')).toBe(1);
+    await b.reserve([{ scope: 'I', limit: 10 }, { scope: 'I/b', limit: 10 }], 1, 1_000);
+    expect([b.liveProcesses('I'), b.liveProcesses('I/b')]).toEqual([2, 1]);
+    // A refused reservation still counts as being live.
+    expect((await a.reserve([{ scope: 'I', limit: 2 }], 1, 1_000)).granted).toBe(false);
+    expect(a.liveProcesses('I')).toBe(2);
+    await new Promise((r) => setTimeout(r, 350)); // b goes quiet past the TTL
+    await a.reserve([{ scope: 'I', limit: 10 }], 1, 1_000);
+    expect(a.liveProcesses('I')).toBe(1);
   });
 
   test('a full window refuses until its oldest hits age out, then grants again', async () => {
@@ -96,11 +143,13 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     await store.pause('DEMO', 2_000);
     await store.reserve([{ scope: 'DEMO', limit: 5 }, { scope: 'DEMO/u', limit: 5 }, { scope: 'sess', limit: Number.POSITIVE_INFINITY }], 1, 4_000);
     const keys = await redis.keys('{ttl}:*');
-    expect(keys.sort()).toEqual(['{ttl}:hits:DEMO', '{ttl}:hits:DEMO/u', '{ttl}:hits:sess', '{ttl}:pause:DEMO']);
+    const scopes = ['DEMO', 'DEMO/u', 'sess'];
+    expect(keys.sort()).toEqual(['{ttl}:pause:DEMO', ...['buckets', 'live', 'weights'].flatMap((kind) => scopes.map((scope) => `{ttl}:${kind}:${scope}`))].sort());
     for (const key of keys) {
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(key.includes('pause') ? 12_000 : 4_000 + 100 + 1_000); // window + arrival allowance + slack
+      // pause: pause + retention; live processes: max(10 s, twice the window); buckets, weights: window + arrival allowance + slack
+      expect(ttl).toBeLessThanOrEqual(key.includes(':pause:') ? 12_000 : key.includes(':live:') ? 10_000 : 4_000 + 100 + 1_000);
     }
   });
 
@@ -120,7 +169,7 @@ describeWithRedis('RedisRateLimitStore on a real redis-server', () => {
     expect(until).toBeGreaterThanOrEqual(before + 3_000);
     expect(until).toBeLessThanOrEqual(after + 3_000);
     await store.reserve([{ scope: 'DEMO', limit: 5 }], 1, 1_000);
-    const [, score] = await redis.zrange(store.keys('DEMO').hits, 0, 0, 'WITHSCORES');
+    const [, score] = await redis.zrange(store.keys('DEMO').buckets, 0, 0, 'WITHSCORES');
     expect(Number(score)).toBeGreaterThanOrEqual(before);
     expect(Number(score)).toBeLessThanOrEqual(await serverNow(redis));
   });

@@ -3,7 +3,9 @@
  * ContractFilter fault (HTTP 500, faultcode a:ActionNotSupported) and the operation does not run.
  */
 import { ManualClock } from '../src/clock';
-import { SOAP_ACTION_PREFIX, soapActionOf } from '../src/soap/operations';
+import { soapActionOf } from '../src/soap/operations';
+
+const SOAP_ACTION_PREFIX = 'http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { envelope, loginRaw, postRaw, textOfFirst } from '../src/simulator/testing';
 

@@ -34,8 +34,9 @@ describe('HttpTransport response statuses and content types', () => {
     expect((await transport.post(server.url, REQUEST, headers)).body).toBe(envelope('ok'));
   });
 
+  // A 500 error page is a failed server, not an answer: retryable (the retry loop re-sends it only where that is safe).
   it.each([
-    [500, false],
+    [500, true],
     [502, true],
     [504, true],
   ])('turns a %i HTML error page into a TransportError (retryable %s)', async (status, retryable) => {

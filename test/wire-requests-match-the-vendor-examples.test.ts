@@ -1,5 +1,5 @@
 /**
- * Conformance of the GENERATED client's requests: for each of the seven operations, the body node-soap sends
+ * Conformance of the GENERATED client's requests: for each operation of the WSDL, the body node-soap sends
  * equals the vendor example by namespace URI, local name, order and text of every element, carries the exact
  * SOAPAction and Content-Type, and validates against the XSDs in wsdl/. Check and Renew have no vendor example:
  * their order is compared with the sequence the XSD declares instead.
@@ -70,6 +70,35 @@ const cases: Record<OperationName, { call: Call; example?: string }> = {
   PwsReleaseProjectorLocks: {
     example: 'release-request.xml',
     call: (c) => c.PwsReleaseProjectorLocksAsync({ serviceRequest: { RequestId: 1, SessionTicket: 'AaoSuE89vJzjNFnsXZNioA==', ProjectorLockSetId: 3673 } }),
+  },
+  // No vendor example for the OAuth operations: every member is sent so the whole XSD sequence is compared.
+  PwsAcquireOauth2Token: {
+    call: (c) =>
+      c.PwsAcquireOauth2TokenAsync({
+        serviceRequest: {
+          RequestId: 1,
+          SessionTicket: 'unused-by-this-operation',
+          ClientIdentifier: '6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a4b',
+          ClientSecret: 'example-client-secret',
+          Code: 'example-code',
+          CodeVerifier: 'example-code-verifier',
+          GrantType: 'code',
+          RedirectUri: 'https://app.example.com/callback',
+          RefreshToken: 'example-refresh-token',
+        },
+      }),
+  },
+  PwsRevokeOauth2RefreshToken: {
+    call: (c) =>
+      c.PwsRevokeOauth2RefreshTokenAsync({
+        serviceRequest: {
+          RequestId: 1,
+          SessionTicket: 'unused-by-this-operation',
+          ClientIdentifier: '6f1d2c3b-4a59-4e6f-8a7b-9c0d1e2f3a4b',
+          ClientSecret: 'example-client-secret',
+          RefreshToken: 'example-refresh-token',
+        },
+      }),
   },
   PwsTestRateLimiter: {
     example: 'test-rate-limiter-request.xml',

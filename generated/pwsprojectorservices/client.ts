@@ -16,6 +16,10 @@ import { PwsReleaseProjectorLocks } from "./definitions/PwsReleaseProjectorLocks
 import { PwsReleaseProjectorLocksResponse } from "./definitions/PwsReleaseProjectorLocksResponse";
 import { PwsTestRateLimiter } from "./definitions/PwsTestRateLimiter";
 import { PwsTestRateLimiterResponse } from "./definitions/PwsTestRateLimiterResponse";
+import { PwsAcquireOauth2Token } from "./definitions/PwsAcquireOauth2Token";
+import { PwsAcquireOauth2TokenResponse } from "./definitions/PwsAcquireOauth2TokenResponse";
+import { PwsRevokeOauth2RefreshToken } from "./definitions/PwsRevokeOauth2RefreshToken";
+import { PwsRevokeOauth2RefreshTokenResponse } from "./definitions/PwsRevokeOauth2RefreshTokenResponse";
 import { PwsProjectorServices } from "./services/PwsProjectorServices";
 
 export interface PwsProjectorServicesClient extends SoapClient {
@@ -27,6 +31,8 @@ export interface PwsProjectorServicesClient extends SoapClient {
     PwsRenewProjectorLocksAsync(pwsRenewProjectorLocks: PwsRenewProjectorLocks, options?: ISoapExOptions): Promise<[result: PwsRenewProjectorLocksResponse, rawResponse: any, soapHeader: any, rawRequest: any]>;
     PwsReleaseProjectorLocksAsync(pwsReleaseProjectorLocks: PwsReleaseProjectorLocks, options?: ISoapExOptions): Promise<[result: PwsReleaseProjectorLocksResponse, rawResponse: any, soapHeader: any, rawRequest: any]>;
     PwsTestRateLimiterAsync(pwsTestRateLimiter: PwsTestRateLimiter, options?: ISoapExOptions): Promise<[result: PwsTestRateLimiterResponse, rawResponse: any, soapHeader: any, rawRequest: any]>;
+    PwsAcquireOauth2TokenAsync(pwsAcquireOauth2Token: PwsAcquireOauth2Token, options?: ISoapExOptions): Promise<[result: PwsAcquireOauth2TokenResponse, rawResponse: any, soapHeader: any, rawRequest: any]>;
+    PwsRevokeOauth2RefreshTokenAsync(pwsRevokeOauth2RefreshToken: PwsRevokeOauth2RefreshToken, options?: ISoapExOptions): Promise<[result: PwsRevokeOauth2RefreshTokenResponse, rawResponse: any, soapHeader: any, rawRequest: any]>;
 }
 
 /** Create PwsProjectorServicesClient */

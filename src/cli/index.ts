@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as logout from './commands/logout';
+import * as oauth from './commands/oauth';
 import * as releaseLocks from './commands/release-locks';
 import * as rateLimit from './commands/rate-limit';
 import * as repoScripts from './commands/repo-scripts';
@@ -29,8 +30,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addHelpText('after', `${ENV_HELP}\n${EXIT_CODES_HELP}`);
-  for (const command of [releaseLocks, logout, rateLimit, simulator, repoScripts]) command.register(program, action);
-  for (const command of program.commands) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
+  for (const command of [releaseLocks, logout, rateLimit, oauth, simulator, repoScripts]) command.register(program, action);
+  const all = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...all(sub)]);
+  for (const command of all(program)) command.exitOverride().addHelpText('after', EXIT_CODES_HELP);
   return program;
 }
 

@@ -2,7 +2,7 @@
  * Step one of classify -> decide -> wait: what kind of failure an attempt ended with, and so what may be done
  * about it. Pure; the limits on how often each kind is retried live in retry.ts.
  */
-import { OutcomeUnknownError, ProjectorError, RateLimitError, ResponseFormatError, TransportError, type RateLimitCounts } from '../errors';
+import { OutcomeUnknownError, ProjectorError, RateLimitError, ResponseFormatError, SessionInvalidError, TransportError, type RateLimitCounts } from '../errors';
 import { parseRateLimitMessage } from './parse-message';
 
 export type FailureKind =
@@ -14,6 +14,8 @@ export type FailureKind =
   | 'transport'
   /** A non-idempotent call was sent and no answer came: surface OutcomeUnknownError. */
   | 'outcome-unknown'
+  /** The session died (-101, 10004, FailSessionInvalid): the pipeline may log in again once and repeat the call. */
+  | 'session'
   /** Anything else: thrown as is. */
   | 'fatal';
 
@@ -25,9 +27,12 @@ export function classify(error: ProjectorError, call: { idempotent: boolean }): 
     if (!error.requestSent || call.idempotent) return 'transport';
     return 'outcome-unknown';
   }
-  // An answer cut short in transit (the XML guard marks it retryable): the request ran or may have run, so the
-  // same rules as a reset after writing apply.
-  if (error instanceof ResponseFormatError && error.retryable && error.requestSent) return call.idempotent ? 'transport' : 'outcome-unknown';
+  if (error instanceof SessionInvalidError && error.requestSent) return 'session';
+  // An answer we cannot read (an HTML page, a truncated or empty body, a body the XML guard refused): the request ran
+  // or may have run, so the same rules as a reset after writing apply. Re-sent only when that is safe. (A readable
+  // answer that breaks the contract, or echoes another request's ResponseId, never gets here: the pipeline ends the
+  // call with it at once.)
+  if (error instanceof ResponseFormatError && error.requestSent) return call.idempotent ? 'transport' : 'outcome-unknown';
   return 'fatal';
 }
 
@@ -44,8 +49,9 @@ export function rateLimitCountsOf(error: ProjectorError): RateLimitCounts {
 
 /** The written-but-unanswered write, as the caller should see it. Keeps the transport's fields; cause is the original. */
 export function toOutcomeUnknown(error: ProjectorError & { httpStatus?: number }): OutcomeUnknownError {
+  if (error instanceof OutcomeUnknownError) return error;
   const unknown = new OutcomeUnknownError(
-    `${error.operation ?? 'The call'} was sent but no answer arrived; it may or may not have run on the server (${error.message})`,
+    `${error.operation ?? 'The call'} was sent but no readable answer arrived; it may or may not have run on the server (${error.message})`,
     {
       code: 'OutcomeUnknown',
       errorNumber: error.errorNumber,

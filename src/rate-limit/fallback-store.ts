@@ -6,8 +6,13 @@
  * The local store keeps this process's own hits even while the shared store is healthy, so pacing does not
  * start from an empty window when Redis goes away; a pause set locally during an outage still holds after
  * recovery, because reads merge both stores.
+ *
+ * While degraded, each process paces every scope to its share of the limit: the limit divided by the processes
+ * that were live in the scope just before the outage (as the shared store last reported them; 1 when it never
+ * said). Without that, N processes would each pace to the whole limit and together send N times too much.
  */
 import type { Clock } from '../clock';
+import { normalizeLogger, type AreaLogger, type LoggerInput } from '../logger';
 import type { MemoryRateLimitStore, PauseState, RateLimitStore } from './store';
 
 export interface FallbackLogger {
@@ -17,6 +22,8 @@ export interface FallbackLogger {
 
 export interface ProbeableStore extends RateLimitStore {
   probe(): Promise<void>;
+  /** Processes that shared a scope at the last reservation there (this one included); undefined when unknown. */
+  liveProcesses?(scope: string): number | undefined;
 }
 
 export interface FallbackOptions {
@@ -24,6 +31,13 @@ export interface FallbackOptions {
   commandTimeoutInMs: number;
   probeIntervalInMs: number;
   logger?: FallbackLogger;
+  /**
+   * While degraded, hits stay in the local window this much longer than the window. `redisStore()` passes the
+   * shared window's arrival allowance plus the command timeout: a call reserved on Redis just before it failed
+   * may wait that long for its next command before it is sent, so it reaches Projector that much later.
+   * @default 0
+   */
+  windowAllowanceInMs?: number;
 }
 
 class CommandTimeoutError extends Error {
@@ -51,6 +65,8 @@ export class FallbackRateLimitStore implements RateLimitStore {
   #degraded = false;
   #nextProbeAt = 0;
   #probing?: Promise<void>;
+  /** pino- and console-style loggers alike; silent unless given (or DEBUG=projector:rate-limit). */
+  private readonly log: AreaLogger;
 
   constructor(
     readonly shared: ProbeableStore,
@@ -58,6 +74,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
     private readonly options: FallbackOptions,
   ) {
     this.kind = shared.kind;
+    this.log = normalizeLogger(options.logger as LoggerInput | undefined, 'rate-limit');
   }
 
   /** True while calls run on the in-process store because the shared one failed. */
@@ -83,12 +100,18 @@ export class FallbackRateLimitStore implements RateLimitStore {
 
   async reserve(entries: { scope: string; limit: number }[], weight: number, windowInMs: number): Promise<{ granted: boolean; waitInMs: number }> {
     const shared = await this.attempt(() => this.shared.reserve(entries, weight, windowInMs));
-    if (!shared) return this.local.reserve(entries, weight, windowInMs);
+    if (!shared) return this.local.reserve(entries.map((e) => ({ scope: e.scope, limit: this.share(e.scope, e.limit) })), weight, windowInMs + (this.options.windowAllowanceInMs ?? 0));
     if (shared.granted) {
       const record = entries.map((e) => ({ scope: e.scope, limit: Number.POSITIVE_INFINITY }));
       await this.local.reserve(record, weight, windowInMs);
     }
     return shared;
+  }
+
+  /** This process's share of a scope's limit while degraded: at least 1, and Infinity stays Infinity (record only). */
+  share(scope: string, limit: number): number {
+    const processes = Math.max(1, this.shared.liveProcesses?.(scope) ?? 1);
+    return Number.isFinite(limit) ? Math.max(1, Math.floor(limit / processes)) : limit;
   }
 
   /** Waits for a probe in flight; the Redis client itself belongs to the caller, who closes it. */
@@ -115,7 +138,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
     this.#nextProbeAt = this.options.clock.now() + this.options.probeIntervalInMs;
     // Only the error's name and message: never the client's options, which may hold a password.
     const reason = error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : typeof error;
-    this.options.logger?.warn(`rate limit: the shared ${this.kind} store failed; using the in-process gate until it answers again`, { reason });
+    this.log.warn(`rate limit: the shared ${this.kind} store failed; using the in-process gate until it answers again`, { reason });
   }
 
   private probeSoon(): void {
@@ -126,7 +149,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
       .then(
         () => {
           this.#degraded = false;
-          this.options.logger?.info?.(`rate limit: the shared ${this.kind} store answers again; back on the shared gate`);
+          this.log.info(`rate limit: the shared ${this.kind} store answers again; back on the shared gate`);
         },
         () => undefined,
       )

@@ -3,7 +3,7 @@
  * at least 5 s, keep trying until 60 s after the first failure) sets minPause and giveUpAfter; the rest are ours.
  */
 import type { Clock } from '../clock';
-import { ProjectorError, type RateLimitCounts } from '../errors';
+import { ConfigurationError, ProjectorError, type RateLimitCounts } from '../errors';
 import type { OperationName } from '../soap/operations';
 import { MemoryRateLimitStore, type RateLimitStore } from './store';
 
@@ -19,7 +19,10 @@ export interface RateLimitOptions {
   minPauseInMs?: number;
   /** Longest single pause; default 20_000, so a 60 s episode still gets several tries. */
   maxPauseInMs?: number;
-  /** Give up this long after the episode's first 10016; default 60_000 (vendor: keep trying until 60 s). */
+  /**
+   * Give up this long after the episode's first 10016; default 60_000 (vendor: keep trying until 60 s). It also caps
+   * the pacing waits of one call: a call that pacing would hold longer fails at once with a RateLimitError.
+   */
   giveUpAfterInMs?: number;
   /**
    * Growth of the pause cap per 10016 of one call; default 2. Jitter is "full jitter on top of minPause": pause n
@@ -48,9 +51,9 @@ export interface RateLimitOptions {
   onRateLimited?: (info: RateLimitedInfo) => boolean | void | Promise<boolean | void>;
   /** Sees every retry; return false to stop retrying and surface the error. */
   onRetry?: (info: RetryInfo) => boolean | void | Promise<boolean | void>;
-  /** Base delay of transport retries (doubled, with jitter); default 200. (Addition to the brief's contract.) */
+  /** Base delay of transport retries (doubled, with jitter); default 200. */
   transportRetryDelayInMs?: number;
-  /** Most attempts for a call that keeps failing in transport; default 3. (Addition to the brief's contract.) */
+  /** Most attempts for a call that keeps failing in transport; default 3. */
   maxTransportAttempts?: number;
   /** Source of jitter in [0, 1); default Math.random. Injectable so tests are deterministic. */
   random?: () => number;
@@ -63,13 +66,20 @@ export interface RateLimitedInfo {
   /** Time since the episode's first 10016. */
   elapsedInMs: number;
   counts: RateLimitCounts;
-  mode: 'error' | 'warning';
+  /** The installation's rate-limiting mode, spelled as Projector's Management Portal (and the simulator) spell it. */
+  mode: 'Error' | 'Warning';
+  /**
+   * Why the call waits: 'rate-limited' (its own 10016), 'paused' (the gate another call's 10016 closed), 'queued'
+   * (for a per-user slot; reported after the wait), 'pacing' (staying under known limits), 'warning' (a 10016 warning
+   * on a successful call; nothing waits).
+   */
+  reason: 'rate-limited' | 'paused' | 'queued' | 'pacing' | 'warning';
 }
 
 export interface RetryInfo {
   operation: OperationName;
   attempt: number;
-  delayInMs: number;
+  waitInMs: number;
   reason: 'rate-limited' | 'busy' | 'transport';
   error: ProjectorError;
 }
@@ -106,7 +116,7 @@ export function resolveRateLimitOptions(options: RateLimitOptions, clock: Clock)
     maxTransportAttempts: options.maxTransportAttempts ?? 3,
     random: options.random ?? Math.random,
   };
-  const invalid = (what: string) => new ProjectorError(`Invalid rate-limit option: ${what}`, { code: 'Configuration', requestSent: false });
+  const invalid = (what: string) => new ConfigurationError(`Invalid rate-limit option: ${what}`, { code: 'Configuration', requestSent: false });
   if (!(resolved.maxConcurrentPerUser >= 1)) throw invalid('maxConcurrentPerUser must be at least 1');
   if (!(resolved.safetyFactor > 0 && resolved.safetyFactor <= 1)) throw invalid('safetyFactor must be in (0, 1]');
   if (!(resolved.backoffFactor >= 1)) throw invalid('backoffFactor must be at least 1');

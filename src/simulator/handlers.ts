@@ -1,5 +1,5 @@
 /**
- * The seven operations. Each reads its validated request tree and returns either a normal result (status,
+ * The seven built-in operations. Each reads its validated request tree and returns either a normal result (status,
  * messages, the operation's own `a:` members) or a PwsFault. Session checks, throttling and rate limiting
  * happen before these run (see pipeline.ts); error channels are listed in catalogue.ts.
  */
@@ -8,6 +8,7 @@ import { MSG, type SimMessage } from './catalogue';
 import { child, childrenNamed, intOf, textOf, type XNode } from './request-parser';
 import type { LockFailure, LockIdentityInput, LockManager, StealInput } from './locks';
 import { userView } from './locks';
+import type { SimulatedFault } from './scripted';
 import type { Session } from './sessions';
 import { projectorLocksXml, sharedMember, stolenLockXml, userRefXml, userSummaryXml, type PwsFaultView, type RequestStatus } from './templates';
 import { el } from './xml-writer';
@@ -15,7 +16,10 @@ import type { CounterSnapshot, SimAccount, SimEntity } from './types';
 
 export type HandlerResult =
   | { kind: 'response'; status: RequestStatus; messages: SimMessage[]; derived: string }
-  | { kind: 'fault'; fault: Omit<PwsFaultView, 'responseId' | 'serviceName'>; faultString: string };
+  | { kind: 'fault'; fault: Omit<PwsFaultView, 'responseId' | 'serviceName'>; faultString: string }
+  /** A result in call shape, written by the schema (scripted.ts); `messages` go after the result's own. */
+  | { kind: 'scripted'; value: Record<string, unknown>; messages: SimMessage[] }
+  | { kind: 'scripted-fault'; fault: SimulatedFault };
 
 export const fail = (message: SimMessage, derived = ''): HandlerResult => ({ kind: 'response', status: 'Fail', messages: [message], derived });
 const ok = (derived = '', messages: SimMessage[] = []): HandlerResult => ({

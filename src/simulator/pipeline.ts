@@ -2,19 +2,26 @@
  * One SOAP request, from raw body to reply, in the order a WCF-hosted Projector would apply its rules:
  * SOAPAction dispatch (ContractFilter), XML + schema validation, session, concurrency throttle, rate limiter
  * (Error mode rejects before the service runs), simulated latency, then the operation itself.
+ *
+ * Every operation of the WSDL takes this path. Operations in SESSIONLESS_OPERATIONS run without a ticket; all
+ * others need a live session. Then a script (`sim.handle`) answers if there is one, else the built-in behaviour of
+ * the seven lock and session operations (vendor templates, checked by the golden tests), else Status Ok with the
+ * base members (scripted.ts).
  */
 import type { Clock } from '../clock';
-import { OPERATIONS, SOAP_ACTION_PREFIX, type OperationName } from '../soap/operations';
+import { SESSIONLESS_OPERATIONS } from '../policy';
+import { operationOfAction, OPERATIONS, type OperationName } from '../soap/operations';
 import { MSG, rateLimitText, type SimMessage } from './catalogue';
 import * as H from './handlers';
 import type { LockManager } from './locks';
 import type { RateLimiter } from './rate-limiter';
 import { counterKeys } from './rate-limiter';
 import { child, intOf, parseRequest, RequestInvalidError, textOf, type XNode } from './request-parser';
-import type { SchemaModel } from './schema';
+import { qkey, type SchemaModel } from './schema';
+import { decodeRequest, HandlerFailure, isSimulatedFault, scriptedFault, scriptedResponse } from './scripted';
 import { hashTicket, type Session, type SessionStore } from './sessions';
 import { ADDRESSING_NONE_NS, pwsFaultXml, responseXml, soapFaultXml } from './templates';
-import type { Outcome, RequestLogEntry } from './types';
+import type { Outcome, RequestLogEntry, SimHandlerContext } from './types';
 
 export interface Reply {
   httpStatus: number;
@@ -32,7 +39,23 @@ export interface EngineDeps {
   redirect: Record<string, string>;
   documentServerUrl: () => string;
   latencyOf: (op: OperationName) => number;
+  /** The script for an operation (`sim.handle`), if any. */
+  handlerOf: (op: OperationName) => ScriptHandler | undefined;
 }
+
+/** A handler as the engine calls it (typed per operation at `sim.handle`). */
+export type ScriptHandler = (request: Record<string, unknown>, context: SimHandlerContext) => unknown;
+
+/** The operations with built-in behaviour; their own answers use the vendor's templates. */
+export const BUILT_IN_OPERATIONS: ReadonlySet<string> = new Set([
+  'PwsAuthenticate',
+  'PwsUnauthenticate',
+  'PwsAcquireProjectorLocks',
+  'PwsCheckProjectorLocks',
+  'PwsRenewProjectorLocks',
+  'PwsReleaseProjectorLocks',
+  'PwsTestRateLimiter',
+]);
 
 const nonNegative = (n: number | undefined) => Math.max(0, n ?? 0);
 
@@ -43,9 +66,8 @@ export class Engine {
 
   async process(xml: string, soapAction: string | undefined, entry: RequestLogEntry): Promise<Reply> {
     const action = (soapAction ?? '').trim().replace(/^"(.*)"$/, '$1');
-    const op = action.startsWith(SOAP_ACTION_PREFIX) ? action.slice(SOAP_ACTION_PREFIX.length) : '';
-    if (!Object.prototype.hasOwnProperty.call(OPERATIONS, op)) return this.contractFilter(action, entry);
-    const operation = op as OperationName;
+    const operation = operationOfAction(action);
+    if (!operation) return this.contractFilter(action, entry);
     entry.operation = operation;
     let payload: XNode;
     try {
@@ -55,12 +77,13 @@ export class Engine {
       const text = e instanceof RequestInvalidError ? e.message : 'The request could not be read.';
       return { httpStatus: 500, body: soapFaultXml('s:Client', text) };
     }
-    if (payload.local !== operation) return this.contractFilter(action, entry, payload.local);
+    if (qkey(payload.ns, payload.local) !== OPERATIONS[operation].input) return this.contractFilter(action, entry, payload.local);
     try {
       return await this.serve(operation, payload, entry);
-    } catch {
+    } catch (e) {
       entry.outcome = 'fault';
-      return { httpStatus: 500, body: soapFaultXml('s:Server', 'The server was unable to process the request due to an internal error.') };
+      const text = e instanceof HandlerFailure ? e.message : 'The server was unable to process the request due to an internal error.';
+      return { httpStatus: 500, body: soapFaultXml('s:Server', text) };
     }
   }
 
@@ -73,23 +96,32 @@ export class Engine {
   }
 
   private async serve(op: OperationName, payload: XNode, entry: RequestLogEntry): Promise<Reply> {
-    const rq = child(payload, 'serviceRequest');
+    const name: string = op;
+    const model = OPERATIONS[op];
+    const rq = model.requestMember ? child(payload, model.requestMember) : payload;
     const requestId = intOf(rq, 'RequestId') ?? 0;
     entry.requestId = requestId;
+    const handler = this.d.handlerOf(op);
+    // Built-in behaviour runs unless a script replaces it; replies the engine itself makes (session, throttle)
+    // keep the vendor templates for the seven operations, and are written by the schema for every other one.
+    const builtIn = BUILT_IN_OPERATIONS.has(name) && !handler;
+    const templated = BUILT_IN_OPERATIONS.has(name);
     const respond = (r: H.HandlerResult, outcome?: Outcome, extra: SimMessage[] = []): Reply => this.reply(op, requestId, r, entry, outcome, extra);
 
     let accountCode: string;
     let userName: string;
     let session: Session | undefined;
-    if (op === 'PwsAuthenticate') {
+    if (SESSIONLESS_OPERATIONS.has(name)) {
       accountCode = textOf(rq, 'AccountCode')?.trim() ?? '';
       userName = textOf(rq, 'UserName')?.trim() ?? '';
       entry.accountCode = accountCode || undefined;
       entry.userName = userName || undefined;
-      const redirectKey = Object.keys(this.d.redirect).find((k) => k.toLowerCase() === accountCode.toLowerCase());
-      if (redirectKey) return respond(H.redirectResult(this.d.redirect[redirectKey]));
-      if (!accountCode || !userName || !textOf(rq, 'Password')) {
-        return respond(H.authenticateFailure(MSG.invalidValue('AccountCode, UserName and Password are required.')));
+      if (builtIn && name === 'PwsAuthenticate') {
+        const redirectKey = Object.keys(this.d.redirect).find((k) => k.toLowerCase() === accountCode.toLowerCase());
+        if (redirectKey) return respond(H.redirectResult(this.d.redirect[redirectKey]));
+        if (!accountCode || !userName || !textOf(rq, 'Password')) {
+          return respond(H.authenticateFailure(MSG.invalidValue('AccountCode, UserName and Password are required.')));
+        }
       }
     } else {
       const ticket = textOf(rq, 'SessionTicket')?.trim();
@@ -97,7 +129,11 @@ export class Engine {
       const found = this.d.sessions.resolve(ticket);
       if ('error' in found) {
         const message = found.error === 'ended' ? MSG.invalidSession() : MSG.invalidSessionTicket();
-        return respond({ kind: 'response', status: 'FailSessionInvalid', messages: [message], derived: H.EMPTY_DERIVED[op] });
+        return respond(
+          templated
+            ? { kind: 'response', status: 'FailSessionInvalid', messages: [message], derived: H.EMPTY_DERIVED[name] ?? '' }
+            : { kind: 'scripted', value: { Status: 'FailSessionInvalid' }, messages: [message] },
+        );
       }
       session = found.session;
       accountCode = session.account.accountCode;
@@ -115,7 +151,8 @@ export class Engine {
     }
     this.active.set(userKey, active + 1);
     try {
-      return await this.run(op, rq, requestId, entry, accountCode, userName, session, respond);
+      const context: SimHandlerContext = { operation: op, requestId, accountCode, userName };
+      return await this.run(op, context, builtIn ? undefined : { handler }, rq, entry, session, respond);
     } finally {
       const left = (this.active.get(userKey) ?? 1) - 1;
       if (left > 0) this.active.set(userKey, left);
@@ -123,19 +160,21 @@ export class Engine {
     }
   }
 
+  /** `script` is undefined when the built-in behaviour runs; else it holds the operation's handler, if any. */
   private async run(
     op: OperationName,
+    context: SimHandlerContext,
+    script: { handler: ScriptHandler | undefined } | undefined,
     rq: XNode | undefined,
-    requestId: number,
     entry: RequestLogEntry,
-    accountCode: string,
-    userName: string,
     session: Session | undefined,
     respond: (r: H.HandlerResult, outcome?: Outcome, extra?: SimMessage[]) => Reply,
   ): Promise<Reply> {
+    const name: string = op;
     const { limiter } = this.d;
+    const { accountCode, userName } = context;
     const keys = counterKeys(accountCode, userName, session?.ticket);
-    if (op === 'PwsTestRateLimiter') {
+    if (!script && name === 'PwsTestRateLimiter') {
       limiter.add(keys, {
         installation: nonNegative(intOf(rq, 'SimulateInstallationHitsBefore')),
         user: nonNegative(intOf(rq, 'SimulateUserHitsBefore')),
@@ -157,7 +196,7 @@ export class Engine {
 
     const { locks } = this.d;
     const s = session!;
-    switch (op) {
+    switch (script ? '' : name) {
       case 'PwsAuthenticate': {
         const created = this.d.sessions.authenticate(accountCode, userName, textOf(rq, 'Password') ?? '');
         if (!created) return respond(H.authenticateFailure(MSG.authenticationFailed()), undefined, extra);
@@ -184,12 +223,46 @@ export class Engine {
         const settings = limiter.settings;
         return respond(H.snapshotResult(settings.mode !== 'Disabled', limiter.counts(keys), settings), undefined, extra);
       }
+      default:
+        // A scripted operation, or one without built-in behaviour (Status Ok, base members only).
+        return respond(await this.script(op, script?.handler, rq, context), undefined, extra);
     }
+  }
+
+  private async script(op: OperationName, handler: ScriptHandler | undefined, rq: XNode | undefined, context: SimHandlerContext): Promise<H.HandlerResult> {
+    if (!handler) return { kind: 'scripted', value: {}, messages: [] };
+    let request: Record<string, unknown>;
+    try {
+      request = decodeRequest(op, rq, this.d.model.types.get(OPERATIONS[op].requestType));
+    } catch (e) {
+      throw new HandlerFailure(`The simulator could not decode the ${op} request for its handler: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    let value: unknown;
+    try {
+      value = await handler(request, context);
+    } catch (e) {
+      if (isSimulatedFault(e)) return { kind: 'scripted-fault', fault: e };
+      throw new HandlerFailure(`The simulator's handler for ${op} threw: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (value === undefined || value === null) value = {};
+    if (typeof value !== 'object' || Array.isArray(value)) throw new HandlerFailure(`The simulator's handler for ${op} must return an object (the result's members), not ${Array.isArray(value) ? 'an array' : typeof value}.`);
+    return { kind: 'scripted', value: value as Record<string, unknown>, messages: [] };
   }
 
   private reply(op: OperationName, requestId: number, r: H.HandlerResult, entry: RequestLogEntry, outcome: Outcome | undefined, extra: SimMessage[]): Reply {
     const where = this.d.nonProduction();
     const info = where === undefined ? [] : [MSG.nonProduction(where)];
+    if (r.kind === 'scripted-fault') {
+      entry.outcome = outcome ?? 'fault';
+      entry.errorNumber = r.fault.messages[0]?.errorNumber;
+      return { httpStatus: 500, body: scriptedFault(op, r.fault, info, requestId) };
+    }
+    if (r.kind === 'scripted') {
+      const answer = scriptedResponse(op, r.value, [...r.messages, ...extra, ...info], requestId, this.d.clock.now());
+      entry.outcome = outcome ?? (answer.status === 'Ok' ? 'ok' : answer.status === 'OkWithWarnings' ? 'warning' : 'fail');
+      entry.errorNumber = answer.errorNumber;
+      return { httpStatus: 200, body: answer.body };
+    }
     if (r.kind === 'fault') {
       const messages = [...r.fault.messages, ...info];
       entry.outcome = outcome ?? 'fault';

@@ -1,5 +1,5 @@
 /**
- * Parses a SOAP 1.1 request and validates its body against the compiled XSD model in one sax pass.
+ * Parses a SOAP 1.1 request and validates its body against the contract's schema model (schema.ts) in one sax pass.
  *
  * The real WCF service silently skips elements it does not expect (wrong namespace, wrong order), leaving the
  * member at its default. The simulator is stricter on purpose: any deviation from the schema is answered with a
@@ -31,36 +31,65 @@ interface Frame {
   role: 'envelope' | 'header' | 'skip' | 'body' | 'data';
 }
 
-const INT_RANGES = {
+/** Integer builtins and their bounds (undefined: unbounded). */
+const INTEGER_RANGES: Record<string, readonly [bigint | undefined, bigint | undefined]> = {
+  byte: [-128n, 127n],
   short: [-32768n, 32767n],
   int: [-2147483648n, 2147483647n],
   long: [-9223372036854775808n, 9223372036854775807n],
-} as const;
+  unsignedByte: [0n, 255n],
+  unsignedShort: [0n, 65535n],
+  unsignedInt: [0n, 4294967295n],
+  unsignedLong: [0n, 18446744073709551615n],
+  integer: [undefined, undefined],
+  nonNegativeInteger: [0n, undefined],
+  positiveInteger: [1n, undefined],
+  nonPositiveInteger: [undefined, 0n],
+  negativeInteger: [undefined, -1n],
+};
 const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const DATE = /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/;
+const TIME = /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const DOUBLE = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/;
+const DURATION = /^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+/** Builtins whose whitespace is kept; every other builtin's value is compared trimmed. */
+const PRESERVES_WHITESPACE = new Set(['string', 'anyType', 'anySimpleType']);
 const label = (ns: string, local: string) => `{${ns}}${local}`;
 
-function checkSimple(type: SimpleType, raw: string, where: string): void {
-  const v = type.builtin === 'string' || type.builtin === 'any' ? raw : raw.trim();
-  let ok = true;
-  switch (type.builtin) {
-    case 'short':
-    case 'int':
-    case 'long': {
-      ok = /^[+-]?\d{1,20}$/.test(v);
-      if (ok) {
-        const n = BigInt(v);
-        const [lo, hi] = INT_RANGES[type.builtin];
-        ok = n >= lo && n <= hi;
-      }
-      break;
-    }
-    case 'boolean':
-      ok = v === 'true' || v === 'false' || v === '1' || v === '0';
-      break;
-    case 'dateTime':
-      ok = DATE_TIME.test(v);
-      break;
+/** Whether one value (already whitespace-handled) is in the value space of the builtin. */
+function builtinAccepts(builtin: string, v: string): boolean {
+  const range = INTEGER_RANGES[builtin];
+  if (range) {
+    if (!/^[+-]?\d+$/.test(v) || v.replace(/^[+-]?0*/, '').length > 40) return false;
+    const n = BigInt(v);
+    const [lo, hi] = range;
+    return (lo === undefined || n >= lo) && (hi === undefined || n <= hi);
   }
+  switch (builtin) {
+    case 'boolean':
+      return v === 'true' || v === 'false' || v === '1' || v === '0';
+    case 'dateTime':
+      return DATE_TIME.test(v);
+    case 'date':
+      return DATE.test(v);
+    case 'time':
+      return TIME.test(v);
+    case 'decimal':
+      return DECIMAL.test(v);
+    case 'double':
+    case 'float':
+      return DOUBLE.test(v);
+    case 'duration':
+      return DURATION.test(v);
+    default:
+      return true;
+  }
+}
+
+function checkSimple(type: SimpleType, raw: string, where: string): void {
+  const v = PRESERVES_WHITESPACE.has(type.builtin) && !type.list ? raw : raw.trim();
+  let ok = type.list ? v.split(/\s+/).filter(Boolean).every((item) => builtinAccepts(type.builtin, item)) : builtinAccepts(type.builtin, v);
   if (ok && type.enumeration) ok = type.enumeration.has(v);
   if (!ok) throw new RequestInvalidError(`The value '${v.slice(0, 40)}' of element ${where} is not a valid ${type.enumeration ? 'value of ' + type.name : type.builtin}.`);
 }
@@ -137,10 +166,14 @@ export function parseRequest(xml: string, model: SchemaModel): XNode {
       frame = { node, idx: 0, count: 0, role: isHeader ? 'header' : 'body' };
     } else if (parent.role === 'body') {
       if (payload) fail(new RequestInvalidError('The SOAP Body must contain exactly one element.'));
-      const decl = model.elements.get(qkey(tag.uri, tag.local));
-      if (!decl || tag.uri !== NS.service) fail(new RequestInvalidError(`The SOAP Body element ${label(tag.uri, tag.local)} is not an operation of this service.`));
+      const key = qkey(tag.uri, tag.local);
+      const decl = model.elements.get(key);
+      if (!decl || !model.inputs.has(key)) fail(new RequestInvalidError(`The SOAP Body element ${label(tag.uri, tag.local)} is not an operation of this service.`));
       payload = node;
       frame = { node, type: decl!.type, idx: 0, count: 0, role: 'data' };
+    } else if (parent.type?.kind === 'simple' && parent.type.builtin === 'anyType') {
+      // xs:anyType content is not validated (WCF data contracts use it for `object` members).
+      frame = { node, idx: 0, count: 0, role: 'skip' };
     } else {
       const ptype = parent.type;
       if (!ptype || ptype.kind !== 'complex') {

@@ -1,28 +1,29 @@
 /**
- * Compiles the service XSDs in wsdl/ once, at start, into a small model the request validator walks per
- * element: flattened sequences (extension bases first, as WCF serializes them), occurrence bounds, nillability
- * and the simple types our contract uses. Only the XSD subset WCF emits for data contracts is understood;
- * anything else in a schema is ignored rather than guessed at.
+ * The request validator's view of the contract, built once from the generated schema model (generated/model.ts,
+ * compiled from wsdl/ by `npm run generate`): nothing is read from disk at run time, and a regenerated WSDL brings
+ * its new operations and types with it. Each type becomes a small structure the validator walks per element:
+ * flattened sequences (base members first, as WCF serializes them), occurrence bounds, nillability, and for simple
+ * types the XSD builtin they restrict, their enumeration and whether they are a list.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import * as sax from 'sax';
-
-const XS = 'http://www.w3.org/2001/XMLSchema';
-
-export type BuiltinKind = 'int' | 'short' | 'long' | 'boolean' | 'dateTime' | 'string' | 'any';
+import { ELEMENTS, TYPES, XS_NS, type ElementModel, type TypeModel } from '../soap/codec';
+import { OPERATIONS, type OperationModel } from '../soap/operations';
 
 export interface SimpleType {
   kind: 'simple';
+  /** The XSD builtin's local name for builtins ('int'), else the type key (`{ns}Name`). */
   name: string;
-  builtin: BuiltinKind;
+  /** Local name of the XSD builtin the type finally restricts ('int', 'string', 'dateTime'...); 'anyType' when unknown. */
+  builtin: string;
   enumeration?: ReadonlySet<string>;
+  /** An xs:list: whitespace-separated values of `builtin`. */
+  list?: boolean;
 }
 
 export interface Particle {
   ns: string;
   name: string;
   minOccurs: number;
+  /** Infinity for unbounded. */
   maxOccurs: number;
   nillable: boolean;
   type: ComplexType | SimpleType;
@@ -30,6 +31,7 @@ export interface Particle {
 
 export interface ComplexType {
   kind: 'complex';
+  /** The TYPES key, `{ns}Name`. */
   name: string;
   particles: Particle[];
 }
@@ -38,142 +40,67 @@ export interface SchemaModel {
   /** Global element declarations, keyed `{ns}name`. */
   elements: Map<string, Particle>;
   types: Map<string, ComplexType | SimpleType>;
+  /** Keys of the elements that are an operation's request wrapper: the only ones a SOAP Body may carry. */
+  inputs: ReadonlySet<string>;
 }
-
-interface RawParticle { ns: string; name: string; minOccurs: number; maxOccurs: number; nillable: boolean; typeKey: string }
-interface RawComplex { key: string; base?: string; own: RawParticle[] }
-interface RawSimple { key: string; base: string; enumeration: string[] }
-
-const BUILTINS: Record<string, BuiltinKind> = {
-  int: 'int', short: 'short', long: 'long', boolean: 'boolean', dateTime: 'dateTime', string: 'string',
-  unsignedInt: 'long', unsignedShort: 'int', byte: 'short', unsignedByte: 'short',
-};
 
 export const qkey = (ns: string, name: string): string => `{${ns}}${name}`;
 
-/** The package's wsdl/ folder, found upwards from here so that it works from src/ (ts-node) and from dist/. */
-export function schemaDirectory(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'wsdl', 'PwsProjectorServices.wsdl'))) return join(dir, 'wsdl');
-    if (dirname(dir) === dir) throw new Error('simulator: cannot find the wsdl/ folder of the package');
-  }
-}
+const XS_PREFIX = `{${XS_NS}}`;
 
-export function compileSchemas(dir: string = schemaDirectory()): SchemaModel {
-  const complexes = new Map<string, RawComplex>();
-  const simples = new Map<string, RawSimple>();
-  const globals: RawParticle[] = [];
-  let anon = 0;
+/** Builds the validator's model from the generated tables (the committed ones by default). */
+export function buildSchemaModel(
+  types: { readonly [key: string]: TypeModel } = TYPES,
+  elements: { readonly [key: string]: ElementModel } = ELEMENTS,
+  operations: { readonly [name: string]: OperationModel } = OPERATIONS,
+): SchemaModel {
+  const built = new Map<string, ComplexType | SimpleType>();
 
-  for (const file of readdirSync(dir).filter((f) => /^xsd\d+\.xsd$/.test(f)).sort()) {
-    const parser = sax.parser(true, { xmlns: true });
-    let target = '';
-    const stack: { local: string; complex?: RawComplex; simple?: RawSimple; particle?: RawParticle }[] = [];
-    const resolve = (tag: sax.QualifiedTag, qname: string): string => {
-      const [prefix, local] = qname.includes(':') ? qname.split(':') : ['', qname];
-      return qkey(tag.ns[prefix] ?? '', local);
-    };
-    const nearest = <K extends 'complex' | 'simple'>(k: K) => {
-      for (let i = stack.length - 1; i >= 0; i--) if (stack[i][k]) return stack[i][k];
-      return undefined;
-    };
-    parser.onopentag = (node) => {
-      const tag = node as sax.QualifiedTag;
-      const attr = (n: string) => tag.attributes[n]?.value;
-      const frame: (typeof stack)[number] = { local: tag.uri === XS ? tag.local : '#other' };
-      const parent = stack[stack.length - 1];
-      switch (frame.local) {
-        case 'schema':
-          target = attr('targetNamespace') ?? '';
-          break;
-        case 'element': {
-          const particle: RawParticle = {
-            ns: target,
-            name: attr('name') ?? '',
-            minOccurs: Number(attr('minOccurs') ?? 1),
-            maxOccurs: attr('maxOccurs') === 'unbounded' ? Infinity : Number(attr('maxOccurs') ?? 1),
-            nillable: attr('nillable') === 'true',
-            typeKey: attr('type') ? resolve(tag, attr('type')!) : '',
-          };
-          frame.particle = particle;
-          if (parent?.local === 'schema') globals.push(particle);
-          else nearest('complex')?.own.push(particle);
-          break;
-        }
-        case 'complexType': {
-          const key = attr('name') ? qkey(target, attr('name')!) : `#anon${anon++}`;
-          frame.complex = { key, own: [] };
-          complexes.set(key, frame.complex);
-          if (parent?.particle) parent.particle.typeKey = key;
-          break;
-        }
-        case 'extension': {
-          const c = nearest('complex');
-          if (c) c.base = resolve(tag, attr('base')!);
-          break;
-        }
-        case 'simpleType': {
-          const key = attr('name') ? qkey(target, attr('name')!) : `#anon${anon++}`;
-          frame.simple = { key, base: qkey(XS, 'string'), enumeration: [] };
-          simples.set(key, frame.simple);
-          if (parent?.particle) parent.particle.typeKey = key;
-          break;
-        }
-        case 'restriction': {
-          const s = nearest('simple');
-          if (s) s.base = resolve(tag, attr('base')!);
-          break;
-        }
-        case 'enumeration':
-          nearest('simple')?.enumeration.push(attr('value') ?? '');
-          break;
+  const typeOf = (key: string): ComplexType | SimpleType => {
+    const found = built.get(key);
+    if (found) return found;
+    const model = types[key];
+    if (model?.kind === 'complex') {
+      const base = model.base ? types[model.base] : undefined;
+      // simpleContent (text with attributes): validated as its base's text; attributes carry nothing we read.
+      if (base?.kind === 'simple' && model.members.length === 0) {
+        const t = typeOf(model.base!);
+        built.set(key, t);
+        return t;
       }
-      stack.push(frame);
-    };
-    parser.onclosetag = () => void stack.pop();
-    parser.write(readFileSync(join(dir, file), 'utf8')).close();
-  }
-
-  const types = new Map<string, ComplexType | SimpleType>();
-  const simpleOf = (key: string): SimpleType => {
-    const found = types.get(key);
-    if (found?.kind === 'simple') return found;
-    const builtinName = key.startsWith(`{${XS}}`) ? key.slice(XS.length + 2) : undefined;
-    if (builtinName !== undefined) {
-      const t: SimpleType = { kind: 'simple', name: builtinName, builtin: BUILTINS[builtinName] ?? 'any' };
-      types.set(key, t);
+      // Registered before its particles are resolved, so recursive types terminate.
+      const t: ComplexType = { kind: 'complex', name: key, particles: [] };
+      built.set(key, t);
+      for (const m of model.members) {
+        t.particles.push({
+          ns: m.ns,
+          name: m.name,
+          minOccurs: m.minOccurs,
+          maxOccurs: m.maxOccurs < 0 ? Infinity : m.maxOccurs,
+          nillable: m.nillable,
+          type: typeOf(m.type),
+        });
+      }
       return t;
     }
-    const raw = simples.get(key);
-    if (!raw) throw new Error(`schema: unknown type ${key}`);
-    const base = simpleOf(raw.base);
+    const baseKey = model?.kind === 'simple' ? model.base : key;
+    const builtin = baseKey.startsWith(XS_PREFIX) ? baseKey.slice(XS_PREFIX.length) : 'anyType';
+    const isBuiltin = key.startsWith(XS_PREFIX) && (!model || model.base === key);
     const t: SimpleType = {
       kind: 'simple',
-      name: key,
-      builtin: base.builtin,
-      enumeration: raw.enumeration.length ? new Set(raw.enumeration) : base.enumeration,
+      name: isBuiltin ? builtin : key,
+      builtin,
+      ...(model?.kind === 'simple' && model.enumeration ? { enumeration: new Set(model.enumeration) } : {}),
+      ...(model?.kind === 'simple' && model.list ? { list: true } : {}),
     };
-    types.set(key, t);
+    built.set(key, t);
     return t;
   };
-  const typeOf = (key: string): ComplexType | SimpleType => {
-    const found = types.get(key);
-    if (found) return found;
-    const raw = complexes.get(key);
-    if (!raw) return simpleOf(key || qkey(XS, 'anyType'));
-    // Registered before its particles are resolved, so recursive types terminate.
-    const t: ComplexType = { kind: 'complex', name: key, particles: [] };
-    types.set(key, t);
-    const base = raw.base ? typeOf(raw.base) : undefined;
-    if (base?.kind === 'complex') t.particles.push(...base.particles);
-    t.particles.push(...raw.own.map(particleOf));
-    return t;
-  };
-  const particleOf = (p: RawParticle): Particle => ({
-    ns: p.ns, name: p.name, minOccurs: p.minOccurs, maxOccurs: p.maxOccurs, nillable: p.nillable, type: typeOf(p.typeKey),
-  });
 
-  const elements = new Map<string, Particle>();
-  for (const g of globals) elements.set(qkey(g.ns, g.name), particleOf(g));
-  return { elements, types };
+  const globals = new Map<string, Particle>();
+  for (const [key, e] of Object.entries(elements)) {
+    globals.set(key, { ns: e.ns, name: e.name, minOccurs: 1, maxOccurs: 1, nillable: e.nillable, type: typeOf(e.type) });
+  }
+  const inputs = new Set(Object.values(operations).map((op) => op.input));
+  return { elements: globals, types: built, inputs };
 }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '../clock';
-import { SOAP_ACTION_PREFIX } from '../soap/operations';
+import { operationOfAction } from '../soap/operations';
 import { runsOperation, writeFault, XML_CONTENT_TYPE } from './fault-injection';
 import type { Metadata } from './metadata';
 import type { Engine, Reply } from './pipeline';
@@ -66,7 +66,7 @@ export function createHttpServer(deps: HttpDeps): { server: Server; sockets: Set
     if (req.method !== 'POST') return plain(res, 405, 'Method Not Allowed', { Allow: 'POST, GET' });
 
     const soapAction = req.headers.soapaction as string | undefined;
-    const guessed = soapAction?.replace(/"/g, '').trim().slice(SOAP_ACTION_PREFIX.length);
+    const guessed = operationOfAction(soapAction?.replace(/"/g, '').trim() ?? '');
     const entry: RequestLogEntry = { seq: deps.nextSeq(), operation: 'unknown', receivedAt: deps.clock.now(), outcome: 'rejected' };
     deps.log.push(entry);
     res.on('close', () => (entry.finishedAt = deps.clock.now()));

@@ -4,8 +4,34 @@
  */
 import type { Clock } from '../clock';
 import type { OperationName } from '../soap/operations';
+import type { Operations } from '../types';
 
 export type { OperationName };
+
+/**
+ * What a `sim.handle` handler receives: the request exactly as `client.call` takes it (member names and value kinds
+ * of the WSDL, decoded by the same schema model), without RequestId and SessionTicket.
+ */
+export type SimRequest<Op extends OperationName> = Omit<Operations[Op]['received'], 'RequestId' | 'SessionTicket'>;
+
+/**
+ * What a handler returns: the operation's result in call shape, every member optional. Base members default to
+ * Status `Ok` (`OkWithWarnings` when a message is a Warning), Messages `[]`, ResponseId the request's,
+ * ServerTimestampUtc now.
+ */
+export type SimReply<Op extends OperationName> = Partial<Operations[Op]['reply']>;
+
+export interface SimHandlerContext {
+  operation: OperationName;
+  /** The request's RequestId (echoed as ResponseId unless the reply sets one). */
+  requestId: number;
+  /** Who called: from the session, or from the request of a sessionless operation ('' when it names none). */
+  accountCode: string;
+  userName: string;
+}
+
+/** Scripts one operation; may be async, and may throw SimulatedFault to answer a PwsFault. */
+export type SimHandler<Op extends OperationName> = (request: SimRequest<Op>, context: SimHandlerContext) => SimReply<Op> | Promise<SimReply<Op>>;
 
 export interface SimUser {
   userName: string;
@@ -130,4 +156,11 @@ export interface Simulator {
   setRedirect(redirect: Record<string, string>): void;
   /** The live tickets this instance issued: a test can then prove none of them leaks anywhere. */
   issuedTickets(): string[];
+  /**
+   * Scripts `operation` (any operation of the WSDL): after the session check, the throttle and the rate limiter,
+   * `handler` gets the request in call shape and its reply is written by the schema, as the vendor would. It
+   * replaces a built-in behaviour; `undefined` removes it again. Without a handler, an operation the simulator has
+   * no behaviour for answers Status Ok with the base members only. Throws for a name that is not an operation.
+   */
+  handle<Op extends OperationName>(operation: Op, handler: SimHandler<Op> | undefined): void;
 }

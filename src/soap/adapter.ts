@@ -1,34 +1,25 @@
 /**
- * The only module that imports generated/ (octokit-style fence): it owns node-soap. It loads the WSDL bundled with
- * the package (never fetched at run time), hands node-soap our hardened transport instead of axios (which runs
- * the XML guard on every body before node-soap's parser sees it), and returns the operation's raw result object.
- * Types come from the generated client through operation names only, never through wsdl-tsclient's numbered
- * definition names, so a regenerated WSDL with more operations still compiles.
+ * The only module that imports generated/'s node-soap client (octokit-style fence). It builds node-soap's client from
+ * the WSDL and XSDs embedded in generated/contract.ts (never fetched, never read from disk at run time, so bundles
+ * work), hands node-soap our hardened transport instead of axios (which runs the XML guard on every body before
+ * node-soap's parser sees it), and returns an operation's raw response wrapper. Operations are addressed by name only.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createClientAsync } from '../../generated/pwsprojectorservices';
-import type { PwsProjectorServicesClient } from '../../generated/pwsprojectorservices';
-import { ResponseFormatError } from '../errors';
+import { createClientAsync, WSDL_ENTRY, WSDL_FILES, type GeneratedSoapClient } from '../../generated';
+import { ProjectorError } from '../errors';
 import type { HttpTransport } from './http-transport';
 import type { OperationName } from './operations';
-
-/** The request argument node-soap expects for an operation, as the generated client types it. */
-export type SoapRequest<Op extends OperationName> = Parameters<PwsProjectorServicesClient[`${Op}Async`]>[0];
+import type { Wire } from './codec';
 
 export interface SoapCallOptions {
   endpoint: string;
   signal?: AbortSignal;
+  /** Deadline of this HTTP attempt; the transport's default otherwise. */
+  timeoutInMs?: number;
 }
 
-function findWsdl(): string {
-  // src/soap -> ../../wsdl when run from sources, dist/src/soap -> ../../../wsdl when built.
-  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'wsdl', 'PwsProjectorServices.wsdl');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error('wsdl/PwsProjectorServices.wsdl is missing from the package');
-}
+/** node-soap reads a document given as XML text when it starts with an XML declaration. */
+const asDocument = (text: string): string => (/^<\?xml[^>]*?>/i.test(text) ? text : `<?xml version="1.0" encoding="utf-8"?>${text}`);
 
 let debugSilenced = false;
 /** node-soap logs envelopes (passwords, tickets) under DEBUG=node-soap or DEBUG=*: exclude its namespace for good. */
@@ -44,38 +35,49 @@ function silenceNodeSoapDebug(): void {
     const current = debugModule.disable();
     if (current) debugModule.enable(`${current},-node-soap,-node-soap:*`);
   } catch {
-    // debug not resolvable: node-soap then cannot log either.
+    // debug not resolvable (e.g. inside a bundle): node-soap then cannot log either.
   }
 }
 
 export class SoapAdapter {
-  private constructor(private readonly client: PwsProjectorServicesClient) {}
+  private constructor(private readonly client: GeneratedSoapClient) {}
 
   static async create(transport: HttpTransport): Promise<SoapAdapter> {
     silenceNodeSoapDebug();
-    const client = await createClientAsync(findWsdl(), {
-      // Our transport instead of axios; it runs the XML guard before node-soap parses anything.
-      httpClient: transport.soapHttpClient as never,
-      // Keep Int64 and timestamps exactly as sent (node-soap's defaults use parseInt and Date, losing digits).
-      customDeserializer: { long: (text: string) => text, dateTime: (text: string) => text },
-      preserveWhitespace: true,
-      // node-soap's WSDL cache shares the first client's parse options with every later client: never share.
-      disableCache: true,
-    });
-    return new SoapAdapter(client);
+    const entry = WSDL_FILES[WSDL_ENTRY];
+    if (!entry) throw new ProjectorError(`The embedded contract lacks ${WSDL_ENTRY}: run npm run generate`, { code: 'Configuration', requestSent: false });
+    try {
+      const client = await createClientAsync(asDocument(entry), {
+        // Our transport instead of axios; it runs the XML guard before node-soap parses anything.
+        httpClient: transport.soapHttpClient as never,
+        // Leaf values stay text: the codec converts them by the schema model (node-soap's parseInt/Date lose digits).
+        customDeserializer: { long: (text: string) => text, decimal: (text: string) => text, dateTime: (text: string) => text },
+        preserveWhitespace: true,
+        // node-soap's WSDL cache shares the first client's parse options with every later client: never share.
+        disableCache: true,
+        wsdl_options: {
+          // Imports resolve to the embedded files by their relative location.
+          overrideImportLocation: (_resolved: string, _parent: string, location: string) => {
+            const text = WSDL_FILES[location] ?? WSDL_FILES[location.replace(/^\.\//, '')];
+            if (text === undefined) throw new Error(`the contract imports ${location}, which is not embedded`);
+            return asDocument(text);
+          },
+        },
+      });
+      return new SoapAdapter(client);
+    } catch (err) {
+      throw new ProjectorError(`The embedded WSDL could not be loaded (${(err as Error).message})`, { code: 'Configuration', requestSent: false, cause: err });
+    }
   }
 
-  /** Sends one operation and resolves with its `<Op>Result` object, or rejects with what node-soap/transport threw. */
-  async call<Op extends OperationName>(operation: Op, request: SoapRequest<Op>, options: SoapCallOptions): Promise<Record<string, unknown>> {
+  /** Sends one operation and resolves with node-soap's response wrapper, or rejects with what node-soap/transport threw. */
+  async call(operation: OperationName, request: Wire, options: SoapCallOptions): Promise<unknown> {
     try {
-      const method = this.client[`${operation}Async`] as unknown as (args: unknown, opts: unknown) => Promise<[Record<string, unknown>]>;
+      const method = (this.client as unknown as Record<string, unknown>)[`${operation}Async`] as ((args: unknown, opts: unknown) => Promise<[unknown]>) | undefined;
+      if (typeof method !== 'function') throw new ProjectorError(`${operation} is not an operation of the embedded WSDL`, { code: 'InvalidInput', operation, requestSent: false });
       // node-soap hands these options to the transport's request() unchanged (see HttpTransport.soapHttpClient).
-      const [response] = await method.call(this.client, request, { endpoint: options.endpoint, signal: options.signal });
-      const result = response?.[`${operation}Result`];
-      if (!result || typeof result !== 'object') {
-        throw new ResponseFormatError(`${operation}: the response has no ${operation}Result element`, { code: 'ResponseFormat', operation });
-      }
-      return result as Record<string, unknown>;
+      const [response] = await method.call(this.client, request, { endpoint: options.endpoint, signal: options.signal, timeoutInMs: options.timeoutInMs });
+      return response;
     } finally {
       // node-soap keeps the last envelope (password, ticket) on the client: never leave it there.
       const c = this.client as unknown as Record<string, unknown>;

@@ -49,7 +49,7 @@ const DEFAULTS: TransportOptions = {
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
@@ -104,7 +104,8 @@ export class HttpTransport {
       const signal = exoptions?.signal instanceof AbortSignal ? exoptions.signal : undefined;
       // A per-call endpoint (the session may have moved host after a RedirectUrl) wins over node-soap's location.
       const url = typeof exoptions?.endpoint === 'string' ? exoptions.endpoint : rurl;
-      this.post(url, data, exheaders ?? {}, signal).then(
+      const timeoutInMs = typeof exoptions?.timeoutInMs === 'number' ? exoptions.timeoutInMs : undefined;
+      this.post(url, data, exheaders ?? {}, signal, timeoutInMs).then(
         (res) => {
           try {
             guardXml(res.body);
@@ -118,10 +119,11 @@ export class HttpTransport {
     },
   };
 
-  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<PostResult> {
+  /** One HTTP exchange; `timeoutInMs` (a per-call option) overrides the attempt deadline. */
+  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal, timeoutInMs?: number): Promise<PostResult> {
     const target = this.checkUrl(url);
     if (signal?.aborted) throw new AbortedError('The call was aborted before it was sent', { code: 'Aborted', requestSent: false });
-    const deadline = Date.now() + this.options.attemptTimeoutInMs;
+    const deadline = Date.now() + (timeoutInMs ?? this.options.attemptTimeoutInMs);
     const payload = Buffer.from(body, 'utf8');
     const send = async (fresh: boolean) => {
       try {
@@ -200,7 +202,8 @@ export class HttpTransport {
     }
     if (!isSoapMediaType(media)) {
       const what = `content type "${media.type || 'none'}" is not text/xml or application/soap+xml`;
-      fail(status === 200 ? formatError(`HTTP 200 from ${host}: ${what}`) : httpError(`HTTP ${status} from ${host}: ${what}`, status, false));
+      // A 500 error page (IIS/ASP.NET) is a server failure, not an answer: retried where re-sending is safe.
+      fail(status === 200 ? formatError(`HTTP 200 from ${host}: ${what}`) : httpError(`HTTP ${status} from ${host}: ${what}`, status, true));
     }
     try {
       checkContentEncoding(response.headers['content-encoding']);
@@ -210,7 +213,7 @@ export class HttpTransport {
     const bytes = await ex.body();
     const text = decodeBody(bytes, media.charset);
     if (text.trim() === '') {
-      throw status === 200 ? formatError(`HTTP 200 from ${host} with an empty body`) : httpError(`HTTP ${status} from ${host} with an empty body`, status, false);
+      throw status === 200 ? formatError(`HTTP 200 from ${host} with an empty body`) : httpError(`HTTP ${status} from ${host} with an empty body`, status, true);
     }
     return { status, headers: flattenHeaders(response.headers), body: text };
   }

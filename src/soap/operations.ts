@@ -1,26 +1,91 @@
 /**
- * The operation table: what the rest of the SDK knows about each PWS operation. Idempotency decides which
- * calls may be re-sent after a request was written but no answer arrived (see retry.ts).
- * PwsAuthenticate counts as idempotent: a repeated login creates at most one more session and changes no data
- * (a credential failure is an answer, and is never retried). PwsTestRateLimiter follows the rate-limit issue.
+ * Every operation of the WSDL, as the generated model describes it, and the request/result mapping for any of them.
+ * Nothing here lists an operation: the catalogue comes from generated/, so a regenerated WSDL adds operations
+ * without code. What the WSDL cannot say (which operations may be re-sent, which need no session) is in policy.ts.
  */
-export const SOAP_ACTION_PREFIX = 'http://projectorpsa.com/PwsProjectorServices/IPwsProjectorServices/';
+import { ELEMENTS, OPERATION_NAMES, OPERATIONS, TYPES, type OperationModel, type OperationName } from '../../generated/model';
+import type { Operations } from '../../generated/types';
+import type * as WireTypes from '../../generated/types';
+import { ResponseFormatError } from '../errors';
+import { Decoder, Encoder, type Wire } from './codec';
 
-export const OPERATIONS = {
-  PwsAuthenticate: { idempotent: true, needsSession: false },
-  PwsUnauthenticate: { idempotent: true, needsSession: true },
-  PwsAcquireProjectorLocks: { idempotent: false, needsSession: true },
-  PwsCheckProjectorLocks: { idempotent: true, needsSession: true },
-  PwsRenewProjectorLocks: { idempotent: false, needsSession: true },
-  PwsReleaseProjectorLocks: { idempotent: true, needsSession: true },
-  PwsTestRateLimiter: { idempotent: true, needsSession: true },
-} as const;
+export { OPERATION_NAMES, OPERATIONS };
+export type { OperationModel, OperationName, Operations, WireTypes };
 
-export type OperationName = keyof typeof OPERATIONS;
-export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
+/** Members of the request base type that the SDK fills in; a caller never passes them. */
+export const SDK_FILLED_MEMBERS = ['RequestId', 'SessionTicket'] as const;
 
-export const soapActionOf = (operation: OperationName): string => SOAP_ACTION_PREFIX + operation;
+export const isOperationName = (name: string): name is OperationName => Object.prototype.hasOwnProperty.call(OPERATIONS, name);
 
+export const soapActionOf = (operation: OperationName): string => OPERATIONS[operation].soapAction;
+
+const byAction = new Map<string, OperationName>(OPERATION_NAMES.map((op) => [OPERATIONS[op].soapAction, op]));
+/** The operation a SOAPAction header names, if any. */
+export const operationOfAction = (action: string): OperationName | undefined => byAction.get(action);
+
+/** Whether the operation's request type has a member (e.g. SessionTicket). */
+export function requestHasMember(operation: OperationName, member: string): boolean {
+  const t = TYPES[OPERATIONS[operation].requestType];
+  return t?.kind === 'complex' && t.members.some((m) => m.name === member);
+}
+
+/**
+ * Validates and encodes a caller's request into the wrapper element node-soap sends. RequestId and SessionTicket get
+ * placeholders in their schema position; the pipeline sets them per attempt.
+ */
+export function encodeRequest(operation: OperationName, request: unknown, fill: { requestId: number; ticket?: boolean }): Wire {
+  const model = OPERATIONS[operation];
+  const encoder = new Encoder(operation);
+  const given = request === undefined ? {} : request;
+  if (typeof given === 'object' && given !== null) {
+    for (const filled of SDK_FILLED_MEMBERS) {
+      if (filled in given) encoder.fail(`request.${filled}`, 'is filled in by the SDK; leave it out');
+    }
+  }
+  const body = encoder.complex(model.requestType, given, 'request');
+  const full: Wire = {};
+  const t = TYPES[model.requestType];
+  // Rebuilt in schema order so the SDK-filled base members stand first, as the vendor's examples show.
+  for (const m of t?.kind === 'complex' ? t.members : []) {
+    if (m.name === 'RequestId') full.RequestId = String(fill.requestId);
+    else if (m.name === 'SessionTicket') {
+      if (fill.ticket) full.SessionTicket = '';
+    } else if (m.name in body) full[m.name] = body[m.name];
+  }
+  return model.requestMember ? { [model.requestMember]: full } : full;
+}
+
+/** The request DTO inside the wrapper (where RequestId and SessionTicket live). */
+export function requestBody(operation: OperationName, wire: Wire): Wire {
+  const member = OPERATIONS[operation].requestMember;
+  return member ? (wire[member] as Wire) : wire;
+}
+
+/** Decodes node-soap's response wrapper into the operation's typed result. */
+export function decodeResult(operation: OperationName, response: unknown): Record<string, unknown> {
+  const model = OPERATIONS[operation];
+  const wrapper = response !== null && typeof response === 'object' ? (response as Wire) : undefined;
+  const raw = model.resultMember ? wrapper?.[model.resultMember] : wrapper;
+  if (raw === undefined || raw === null || typeof raw !== 'object') {
+    throw new ResponseFormatError(`${operation}: the response has no ${model.resultMember ?? 'result'} element`, { code: 'ResponseFormat', operation });
+  }
+  return new Decoder(operation).complex(model.resultType, raw, model.resultMember ?? 'result');
+}
+
+/** Decodes a fault detail of one of the operation's declared fault types (e.g. PwsFault), keyed by element name. */
+export function decodeFaultDetail(operation: OperationName, detail: Wire | undefined): { element: string; value: Record<string, unknown> } | undefined {
+  if (!detail) return undefined;
+  for (const key of OPERATIONS[operation].faults) {
+    const element = ELEMENTS[key];
+    const raw = element && detail[element.name];
+    if (raw !== undefined && raw !== null && typeof raw === 'object') {
+      return { element: element.name, value: new Decoder(operation).complex(element.type, raw, element.name) };
+    }
+  }
+  return undefined;
+}
+
+/** Vendor namespaces the simulator's templates for the built-in operations write (the WSDL's, as the vendor shows them). */
 export const NS = {
   soapEnvelope: 'http://schemas.xmlsoap.org/soap/envelope/',
   service: 'http://projectorpsa.com/PwsProjectorServices/',

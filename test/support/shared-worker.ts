@@ -57,7 +57,15 @@ async function main(config: WorkerConfig): Promise<void> {
     credentials: config.credentials,
     deadlineInMs: 60_000,
     logger,
-    rateLimit: { ...config.rateLimit, store, onRateLimited: (info) => void pauses.push({ at: Date.now(), waitInMs: info.waitInMs }) },
+    rateLimit: {
+      ...config.rateLimit,
+      store,
+      onRateLimited: (info) => {
+        // Only closures of the gate: a pacing wait holds back this call alone, and a queue wait is told after it.
+        const reason = (info as { reason?: string }).reason;
+        if (reason !== 'pacing' && reason !== 'queued') pauses.push({ at: Date.now(), waitInMs: info.waitInMs });
+      },
+    },
   });
   const lockSet = await client.acquireLocks({ locks: [{ entityIdentity: { ...config.entity, lockType: 'P' } }], durationInSeconds: 3_600 });
   await send({ type: 'ready' });

@@ -15,6 +15,10 @@ import { PwsReleaseProjectorLocks } from "../definitions/PwsReleaseProjectorLock
 import { PwsReleaseProjectorLocksResponse } from "../definitions/PwsReleaseProjectorLocksResponse";
 import { PwsTestRateLimiter } from "../definitions/PwsTestRateLimiter";
 import { PwsTestRateLimiterResponse } from "../definitions/PwsTestRateLimiterResponse";
+import { PwsAcquireOauth2Token } from "../definitions/PwsAcquireOauth2Token";
+import { PwsAcquireOauth2TokenResponse } from "../definitions/PwsAcquireOauth2TokenResponse";
+import { PwsRevokeOauth2RefreshToken } from "../definitions/PwsRevokeOauth2RefreshToken";
+import { PwsRevokeOauth2RefreshTokenResponse } from "../definitions/PwsRevokeOauth2RefreshTokenResponse";
 
 export interface BasicHttpBindingIPwsProjectorServices {
     PwsAuthenticate(pwsAuthenticate: PwsAuthenticate, callback: (err: any, result: PwsAuthenticateResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
@@ -24,4 +28,6 @@ export interface BasicHttpBindingIPwsProjectorServices {
     PwsRenewProjectorLocks(pwsRenewProjectorLocks: PwsRenewProjectorLocks, callback: (err: any, result: PwsRenewProjectorLocksResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
     PwsReleaseProjectorLocks(pwsReleaseProjectorLocks: PwsReleaseProjectorLocks, callback: (err: any, result: PwsReleaseProjectorLocksResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
     PwsTestRateLimiter(pwsTestRateLimiter: PwsTestRateLimiter, callback: (err: any, result: PwsTestRateLimiterResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
+    PwsAcquireOauth2Token(pwsAcquireOauth2Token: PwsAcquireOauth2Token, callback: (err: any, result: PwsAcquireOauth2TokenResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
+    PwsRevokeOauth2RefreshToken(pwsRevokeOauth2RefreshToken: PwsRevokeOauth2RefreshToken, callback: (err: any, result: PwsRevokeOauth2RefreshTokenResponse, rawResponse: any, soapHeader: any, rawRequest: any) => void): void;
 }
