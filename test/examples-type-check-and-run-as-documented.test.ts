@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
-const env = { ...process.env, PROJECTOR_URL: '', DEBUG: '' };
+// Without PROJECTOR_URL the examples start the embedded simulator.
+const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '' };
 delete env.PROJECTOR_URL;
 
 test('every example type-checks under --strict', async () => {
