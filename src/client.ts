@@ -117,7 +117,11 @@ export class ProjectorClient {
     return (await this.run(operation, request, options)) as unknown as ResultOf<Op>;
   }
 
-  /** Logs in now (normally lazy) and returns the account and user it logged in as; undefined with a sessionTicket. */
+  /**
+   * Logs in now (normally lazy) and returns the account and user it logged in as; undefined with a sessionTicket.
+   * @throws {AuthenticationError} bad credentials or a blocked login (sent once, never retried).
+   * @throws {AbortedError} the abortSignal fired (only this caller's wait ends; a shared login goes on).
+   */
   async authenticate(options: CallOptions = {}): Promise<AuthenticateResult | undefined> {
     this.assertOpen();
     try {
@@ -167,17 +171,25 @@ export class ProjectorClient {
     await this.#oauth.revoke(options.abortSignal);
   }
 
-  /** Counters of the OAuth token source (acquisitions, rotations, waits...); undefined without oauth. */
+  /** Counters of the OAuth token source (acquisitions, rotations, waits...); undefined without oauth. Never throws. */
   get oauthStats(): OAuthStats | undefined {
     return this.#oauth && { ...this.#oauth.stats };
   }
 
-  /** PwsAcquireProjectorLocks. A conflict throws LockConflictError whose `lockHolders` can be passed as `locksToSteal`. */
+  /**
+   * PwsAcquireProjectorLocks. A conflict throws LockConflictError whose `lockHolders` can be passed as `locksToSteal`.
+   * @throws {LockConflictError} the entities are locked by someone else.
+   * @throws {OutcomeUnknownError} the request went out but no readable answer came back (acquire is never re-sent).
+   * @throws {InvalidInputError} bad input (1..100 locks, 1..86400 s, a valid lock type); nothing was sent.
+   */
   async acquireLocks(request: AcquireLocksRequest, options: CallOptions = {}): Promise<AcquireLocksResult> {
     return results.acquireResult(await this.run('PwsAcquireProjectorLocks', results.acquireRequest(request), options));
   }
 
-  /** PwsCheckProjectorLocks: the state of locks or of a lock set (locks or lockSetId required). */
+  /**
+   * PwsCheckProjectorLocks: the state of locks or of a lock set (locks or lockSetId required).
+   * @throws {InvalidInputError} neither locks nor a lockSetId, or bad input; nothing was sent.
+   */
   async checkLocks(request: CheckLocksRequest, options: CallOptions = {}): Promise<CheckLocksResult> {
     if (!request || (request.locks === undefined && request.lockSetId === undefined)) {
       throw new InvalidInputError('PwsCheckProjectorLocks: request needs locks or a lockSetId', { code: 'InvalidInput', operation: 'PwsCheckProjectorLocks', requestSent: false });
@@ -185,7 +197,11 @@ export class ProjectorClient {
     return results.checkResult(await this.run('PwsCheckProjectorLocks', results.checkRequest(request), options));
   }
 
-  /** PwsRenewProjectorLocks: extends the lock set to `durationInSeconds` from now (1..86400). */
+  /**
+   * PwsRenewProjectorLocks: extends the lock set to `durationInSeconds` from now (1..86400).
+   * @throws {LockNotFoundError} the lock set is unknown or expired.
+   * @throws {OutcomeUnknownError} the request went out but no readable answer came back (renew is never re-sent).
+   */
   async renewLocks(lockSetId: number, durationInSeconds: number, options: CallOptions = {}): Promise<RenewLocksResult> {
     return results.baseOf(await this.run('PwsRenewProjectorLocks', { LockDurationSeconds: durationInSeconds, ProjectorLockSetId: lockSetId }, options));
   }
@@ -193,12 +209,16 @@ export class ProjectorClient {
   /**
    * PwsReleaseProjectorLocks. 50476 LockAlreadyReleased is a success with `alreadyReleased: true`; a lock set that
    * someone stole comes back with `stolenBy`; an unknown lock set throws LockNotFoundError.
+   * @throws {LockNotFoundError} the lock set id is unknown to the server.
    */
   async releaseLocks(lockSetId: number, options: CallOptions = {}): Promise<ReleaseLocksResult> {
     return results.releaseResult(await this.run('PwsReleaseProjectorLocks', { ProjectorLockSetId: lockSetId }, options), lockSetId);
   }
 
-  /** PwsTestRateLimiter: the live counters and thresholds (pacing learns them); simulated hits test your own handling. */
+  /**
+   * PwsTestRateLimiter: the live counters and thresholds (pacing learns them); simulated hits test your own handling.
+   * @throws {RateLimitError} still rate limited when the SDK gave up (after the vendor's 60 s episode by default).
+   */
   async testRateLimiter(request: TestRateLimiterRequest = {}, options: CallOptions = {}): Promise<TestRateLimiterResult> {
     const result = results.testRateLimiterResult(await this.run('PwsTestRateLimiter', results.testRateLimiterRequest(request), options));
     const s = result.snapshot;
@@ -211,6 +231,7 @@ export class ProjectorClient {
   /**
    * PwsUnauthenticate. Idempotent: with no session, or one the server already considers dead, it resolves with
    * `alreadyLoggedOut: true` (and, with no session, without calling the server). Never logs in to log out.
+   * @throws {TransportError} the server could not be reached (logout is retried as an idempotent operation first).
    */
   async unauthenticate(options: CallOptions = {}): Promise<UnauthenticateResult> {
     if (!this.#session.hasTicket) {

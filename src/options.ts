@@ -137,7 +137,7 @@ export function checkClientOptions(options: ProjectorClientOptions, isLoopback: 
     throw configError(`plain http is refused for ${url.hostname}: use https, or set allowInsecureHttp`);
   }
   const { credentials, sessionTicket, oauth } = options;
-  if (credentials === undefined && sessionTicket === undefined && oauth === undefined) throw configError('needs credentials, a sessionTicket or oauth');
+  if (credentials === undefined && sessionTicket === undefined && oauth === undefined) throw configError('needs credentials or a sessionTicket (or oauth)');
   if (oauth !== undefined && (credentials !== undefined || sessionTicket !== undefined)) {
     throw configError('takes either credentials or oauth (or a sessionTicket), not both: with oauth the access token is the session ticket');
   }

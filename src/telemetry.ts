@@ -17,26 +17,26 @@ import type { ProjectorError } from './errors';
 
 /** The parts of `@opentelemetry/api` the SDK uses (structural, so the peer's types are not needed to compile). */
 export interface OpenTelemetryApi {
-  trace: { getTracer(name: string, version?: string): Tracer; setSpan(context: unknown, span: Span): unknown };
-  metrics: { getMeter(name: string, version?: string): Meter };
+  trace: { getTracer(name: string, version?: string): TelemetryTracer; setSpan(context: unknown, span: TelemetrySpan): unknown };
+  metrics: { getMeter(name: string, version?: string): TelemetryMeter };
   context: { active(): unknown; with<T>(context: unknown, fn: () => T): T };
   SpanKind: { CLIENT: number };
   SpanStatusCode: { ERROR: number; OK: number };
 }
-interface Span {
+export interface TelemetrySpan {
   setAttribute(key: string, value: string | number | boolean): unknown;
   addEvent(name: string, attributes?: Record<string, string | number | boolean>): unknown;
   setStatus(status: { code: number; message?: string }): unknown;
   end(): void;
 }
-interface Tracer {
-  startSpan(name: string, options: { kind: number; attributes: Record<string, string | number | boolean> }): Span;
+export interface TelemetryTracer {
+  startSpan(name: string, options: { kind: number; attributes: Record<string, string | number | boolean> }): TelemetrySpan;
 }
-interface Histogram { record(value: number, attributes?: Record<string, string | number>): void }
-interface Counter { add(value: number, attributes?: Record<string, string | number>): void }
-interface Meter {
-  createHistogram(name: string, options: { description: string; unit: string }): Histogram;
-  createCounter(name: string, options: { description: string; unit?: string }): Counter;
+export interface TelemetryHistogram { record(value: number, attributes?: Record<string, string | number>): void }
+export interface TelemetryCounter { add(value: number, attributes?: Record<string, string | number>): void }
+export interface TelemetryMeter {
+  createHistogram(name: string, options: { description: string; unit: string }): TelemetryHistogram;
+  createCounter(name: string, options: { description: string; unit?: string }): TelemetryCounter;
 }
 
 export interface TelemetryOptions {
@@ -52,7 +52,7 @@ class CallRecord {
   readonly waited: Partial<Record<WaitKind, number>> = {};
   relogin = false;
   requestId?: number;
-  constructor(readonly span: Span | undefined, readonly telemetry: Telemetry, readonly operation: string) {}
+  constructor(readonly span: TelemetrySpan | undefined, readonly telemetry: Telemetry, readonly operation: string) {}
 }
 
 const current = new AsyncLocalStorage<CallRecord>();
@@ -70,10 +70,10 @@ function loadApi(option: TelemetryOptions | undefined): OpenTelemetryApi | undef
 }
 
 export class Telemetry {
-  private readonly tracer?: Tracer;
-  private readonly duration?: Histogram;
-  /** @internal */ readonly rejections?: Counter;
-  /** @internal */ readonly waits?: Histogram;
+  private readonly tracer?: TelemetryTracer;
+  private readonly duration?: TelemetryHistogram;
+  /** @internal */ readonly rejections?: TelemetryCounter;
+  /** @internal */ readonly waits?: TelemetryHistogram;
 
   constructor(private readonly api: OpenTelemetryApi | undefined, private readonly service: string) {
     if (!api) return;
@@ -150,7 +150,7 @@ export class Telemetry {
   }
 }
 
-function finish(span: Span, record: CallRecord, failure: ProjectorError | undefined, api: OpenTelemetryApi): void {
+function finish(span: TelemetrySpan, record: CallRecord, failure: ProjectorError | undefined, api: OpenTelemetryApi): void {
   span.setAttribute('projector.attempts', record.attempts);
   for (const [kind, ms] of Object.entries(record.waited)) span.setAttribute(`projector.waited_ms.${kind}`, Math.round(ms));
   if (record.relogin) span.setAttribute('projector.relogin', true);

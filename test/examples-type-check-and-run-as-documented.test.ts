@@ -19,6 +19,7 @@ test('every example type-checks under --strict', async () => {
 
 test.each([
   ['lock-job.ts', /^worked under lock set \d+ \(1 lock\)$/m],
+  ['oauth-job.ts', /^worked as a service account: session limit \d+, lock set \d+ released\nrefresh token rotated 1 time\(s\); the stored one is current$/m],
   ['generic-call.ts', /^1152921504607429941 \(string\) stolen: false\nstatus Ok at \d{4}-\d\d-\d\dT[\d:.]+Z; session limit \d+$/m],
 ])('npx ts-node examples/%s runs against the embedded simulator', async (file, expected) => {
   const { stdout } = await exec('npx', ['ts-node', path.join('examples', file)], { cwd: ROOT, env });

@@ -100,7 +100,6 @@ test(`a job with only oauth runs ${HOURS} token lifetimes: no failed call, no ex
   expect(sim.oauth.count('reuse-detected')).toBe(0);
   // close() logged out the last access token, the one this client created.
   expect(sim.oauth.accessTokens().at(-1)!.endedBy).toBe('logout');
-  // eslint-disable-next-line no-console
   console.log(`oauth job: ${calls} calls over ${HOURS} lifetimes, ${acquisitions.length} acquisitions (${perLifetime.toFixed(2)} per lifetime), waits ${stats.waits} (longest ${stats.longestWaitInMs} ms), refreshes ahead ${stats.refreshesAhead}`);
 
   // Restart: a new client from the persisted token carries on; the original token is rotated away long ago.

@@ -118,7 +118,6 @@ describeWithRedis('four worker processes share one OAuth client through Redis', 
     const waited = reports.reduce((n, r) => n + (r.stats?.waitedInMs ?? 0), 0);
     const leaseBusy = reports.reduce((n, r) => n + (r.stats?.leaseBusy ?? 0), 0);
     const adopted = reports.reduce((n, r) => n + (r.stats?.adopted ?? 0), 0);
-    // eslint-disable-next-line no-console
     console.log(
       `oauth fleet: ${WORKERS} workers, ${calls} calls in ${(elapsed / 1000).toFixed(1)} s (${lifetimes.toFixed(1)} lifetimes), ` +
         `${acquisitions.length} refreshes (${(acquisitions.length / lifetimes).toFixed(2)} per lifetime), waits per worker ${waits.join('/')} (${waited} ms in all, longest ${longest} ms), ` +

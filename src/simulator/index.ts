@@ -36,7 +36,9 @@ export { SERVICE_PATH } from './server';
 export { rateLimitText } from './catalogue';
 export { SimulatedFault, type SimulatedFaultMessage, type SimulatedFaultOptions } from './scripted';
 export { OAuthServer, DEMO_OAUTH_CLIENT, OAUTH_DEFAULTS, OAUTH_MSG } from './oauth';
-export type { SimOAuthClient, SimOAuthSettings, AccessTokenRecord, OAuthEvent, OAuthEventKind } from './oauth';
+export type { SimOAuthClient, SimOAuthSettings, AccessTokenRecord, OAuthEvent, OAuthEventKind, AcquireRequest, AcquireResult, OAuthOutcome, OAuthDirectory, OAuthContext } from './oauth';
+export type { SessionLookup, Session } from './sessions';
+export type { SimMessage } from './catalogue';
 export type { SimOAuthOptions } from './oauth-wiring';
 
 let cachedModel: SchemaModel | undefined;

@@ -46,8 +46,8 @@ export interface EngineDeps {
 /** A handler as the engine calls it (typed per operation at `sim.handle`). */
 export type ScriptHandler = (request: Record<string, unknown>, context: SimHandlerContext) => unknown;
 
-/** The operations with built-in behaviour; their own answers use the vendor's templates. */
-export const BUILT_IN_OPERATIONS: ReadonlySet<string> = new Set([
+/** The seven operations whose own answers use the vendor's templates. */
+const TEMPLATED_OPERATIONS: ReadonlySet<string> = new Set([
   'PwsAuthenticate',
   'PwsUnauthenticate',
   'PwsAcquireProjectorLocks',
@@ -56,6 +56,12 @@ export const BUILT_IN_OPERATIONS: ReadonlySet<string> = new Set([
   'PwsReleaseProjectorLocks',
   'PwsTestRateLimiter',
 ]);
+
+/**
+ * The operations with built-in behaviour: the seven above, and the two OAuth operations, whose built-in handlers
+ * (oauth-wiring.ts) answer through the schema writer like a script (`sim.handle` replaces them, too).
+ */
+export const BUILT_IN_OPERATIONS: ReadonlySet<string> = new Set([...TEMPLATED_OPERATIONS, 'PwsAcquireOauth2Token', 'PwsRevokeOauth2RefreshToken']);
 
 const nonNegative = (n: number | undefined) => Math.max(0, n ?? 0);
 
@@ -104,8 +110,8 @@ export class Engine {
     const handler = this.d.handlerOf(op);
     // Built-in behaviour runs unless a script replaces it; replies the engine itself makes (session, throttle)
     // keep the vendor templates for the seven operations, and are written by the schema for every other one.
-    const builtIn = BUILT_IN_OPERATIONS.has(name) && !handler;
-    const templated = BUILT_IN_OPERATIONS.has(name);
+    const builtIn = TEMPLATED_OPERATIONS.has(name) && !handler;
+    const templated = TEMPLATED_OPERATIONS.has(name);
     const respond = (r: H.HandlerResult, outcome?: Outcome, extra: SimMessage[] = []): Reply => this.reply(op, requestId, r, entry, outcome, extra);
 
     let accountCode: string;

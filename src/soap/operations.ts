@@ -23,12 +23,6 @@ const byAction = new Map<string, OperationName>(OPERATION_NAMES.map((op) => [OPE
 /** The operation a SOAPAction header names, if any. */
 export const operationOfAction = (action: string): OperationName | undefined => byAction.get(action);
 
-/** Whether the operation's request type has a member (e.g. SessionTicket). */
-export function requestHasMember(operation: OperationName, member: string): boolean {
-  const t = TYPES[OPERATIONS[operation].requestType];
-  return t?.kind === 'complex' && t.members.some((m) => m.name === member);
-}
-
 /**
  * Validates and encodes a caller's request into the wrapper element node-soap sends. RequestId and SessionTicket get
  * placeholders in their schema position; the pipeline sets them per attempt.
