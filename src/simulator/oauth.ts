@@ -22,6 +22,7 @@
  * Revocation follows RFC 7009: an unknown or already revoked token is not an error; revoking a refresh token
  * revokes its family and ends the family's access tokens.
  */
+import type { Operations } from '../soap/operations';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { SimMessage } from './catalogue';
@@ -89,29 +90,11 @@ export const OAUTH_MSG = {
   missing: (member: string) => message(10010, 'InvalidRequestValue', `${member} is required for this grant.`),
 };
 
-/** The request members of PwsAcquireOauth2Token (call shape). */
-export interface AcquireRequest {
-  ClientIdentifier?: string;
-  ClientSecret?: string;
-  Code?: string;
-  CodeVerifier?: string;
-  GrantType?: string;
-  RedirectUri?: string;
-  RefreshToken?: string;
-}
+/** The request of PwsAcquireOauth2Token as a handler receives it (the generated wire type, less the SDK-filled members). */
+export type AcquireRequest = Omit<Operations['PwsAcquireOauth2Token']['received'], 'RequestId' | 'SessionTicket'>;
 
-/** The derived members of PwsAcquireOauth2TokenRs (call shape). */
-export interface AcquireResult {
-  AccessToken?: string;
-  ExpiresInSeconds: number;
-  MaxLifetimeMinutes: number;
-  RedirectUrl?: string;
-  RefreshToken?: string;
-  RestServiceAuthority?: string;
-  SoapServiceAuthority?: string;
-  TimeoutMinutes: number;
-  TokenType?: string;
-}
+/** The operation's own result members, as the simulator answers them (the generated wire type, less the base members). */
+export type AcquireResult = Omit<Operations['PwsAcquireOauth2Token']['reply'], 'Messages' | 'ResponseId' | 'Status' | 'ServerTimestampUtc'>;
 
 export type OAuthOutcome =
   | { kind: 'ok'; result: AcquireResult; accountCode: string; userName: string; ticket?: string }
