@@ -14,7 +14,7 @@ import { DEFAULT_ACCOUNT, DEMO_PASSWORD, startSimulator } from '../src/simulator
 async function main(): Promise<void> {
   const env = process.env;
   const sim = env.PROJECTOR_URL ? undefined : await startSimulator();
-  const endpoint = env.PROJECTOR_URL ?? sim!.url;
+  const endpoint = env.PROJECTOR_URL || sim!.url;
   const credentials: Credentials = sim
     ? { accountCode: DEFAULT_ACCOUNT.accountCode, userName: DEFAULT_ACCOUNT.users[0].userName, password: DEMO_PASSWORD }
     : { accountCode: env.PROJECTOR_ACCOUNT!, userName: env.PROJECTOR_USER!, password: env.PROJECTOR_PASSWORD! };

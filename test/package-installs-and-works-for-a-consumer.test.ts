@@ -3,7 +3,7 @@
  * from the npm cache the repo was installed from), then a TypeScript consumer that imports the client and
  * `<pkg>/simulator` must type-check with the repo's tsc (strict, no skipLibCheck) and talk to the simulator it
  * starts, through a convenience method and through the generic `call`, with its spans going to an in-memory
- * OpenTelemetry exporter. The same consumer also runs as a plain ESM module and as esbuild bundles (CJS and ESM):
+ * OpenTelemetry exporter; the repository's runnable examples, importing the package, type-check and run too. The same consumer also runs as a plain ESM module and as esbuild bundles (CJS and ESM):
  * nothing is looked up on disk at run time. Also checks that the installed `projector` bin runs.
  */
 import { execFile } from 'node:child_process';
@@ -80,6 +80,9 @@ await client.close();
 await sim.close();
 `;
 
+/** The runnable examples of examples/ (your-code.test.ts is a jest file, run by npm test). */
+const EXAMPLES = ['lock-job.ts', 'oauth-job.ts'];
+
 const ESBUILD = path.join(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild');
 /** An ESM bundle of CommonJS packages needs a real \`require\` for Node's built-ins (esbuild's documented banner). */
 const ESM_BANNER = "import { createRequire as __pkgCreateRequire } from 'node:module'; const require = __pkgCreateRequire(import.meta.url);";
@@ -98,18 +101,28 @@ test('the packed tarball installs into a blank project and a typed consumer logs
   await exec('npm', ['install', path.join(work, info.filename), '@opentelemetry/api@1.9', '@opentelemetry/sdk-trace-base@2.2', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app });
 
   writeFileSync(path.join(app, 'index.ts'), CONSUMER);
+  // The repository's examples, as a consumer would write them: importing the package instead of ../src.
+  for (const example of EXAMPLES) {
+    const source = readFileSync(path.join(ROOT, 'examples', example), 'utf8').replace(/from '\.\.\/src'/g, `from '${PKG.name}'`).replace(/from '\.\.\/src\/simulator'/g, `from '${PKG.name}/simulator'`);
+    expect(source).not.toContain("'../src");
+    writeFileSync(path.join(app, example), source);
+  }
   writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, outDir: 'out',
       typeRoots: [path.join(ROOT, 'node_modules', '@types')], types: ['node'],
     },
-    files: ['index.ts'],
+    files: ['index.ts', ...EXAMPLES],
   }));
   // Type errors make tsc exit non-zero, which rejects here with its output.
   await exec(process.execPath, [TSC, '-p', app], { cwd: app });
 
   const { stdout } = await exec(process.execPath, [path.join(app, 'out', 'index.js')], { cwd: app });
   expect(stdout.trim().split('\n')).toEqual(EXPECTED);
+  for (const example of EXAMPLES) {
+    const run = await exec(process.execPath, [path.join(app, 'out', example.replace(/\.ts$/, '.js'))], { cwd: app, env: { ...process.env, PROJECTOR_URL: '' } });
+    expect({ example, out: run.stdout }).toEqual({ example, out: expect.stringMatching(/lock set \d+/) });
+  }
 
   writeFileSync(path.join(app, 'esm.mjs'), ESM_CONSUMER);
   const esm = await exec(process.execPath, [path.join(app, 'esm.mjs')], { cwd: app });
