@@ -35,7 +35,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LoggerStyle = 'pino' | 'console';
 
 /** The SDK components that log; each is also a DEBUG namespace, `projector:<area>`. */
-export type LogArea = 'client' | 'retry' | 'rate-limit' | 'session' | 'oauth' | 'transport' | 'simulator';
+export type LogArea = 'client' | 'retry' | 'rate-limit' | 'session' | 'oauth';
 
 /** Anything with some of the four level methods, whatever their parameter order (a pino, bunyan or winston logger, console). */
 export type LoggerTarget = { [level in LogLevel]?: (...args: never[]) => unknown };
