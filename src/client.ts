@@ -7,20 +7,21 @@ import { inspect } from 'node:util';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
 import {
-  AbortedError, AuthenticationError, ConfigurationError, InvalidInputError, LockStolenError, ProjectorError, ResponseFormatError, isSessionInvalidError,
+  AbortedError, ConfigurationError, InvalidInputError, LockStolenError, ProjectorError, isSessionInvalidError,
 } from './errors';
 import { normalizeLogger } from './logger';
 import type { AreaLogger } from './logger';
 import { OAUTH_CALLER, type OAuthCaller } from './oauth/acquire';
 import { checkOAuthOptions, type OAuthOptions } from './oauth/options';
 import { OAuthTokenSource, type OAuthStats } from './oauth/token-source';
-import { checkClientOptions, checkCredentials, redirectEndpoint } from './options';
+import { checkClientOptions, checkCredentials } from './options';
 import type { CallOptions, Credentials, ProjectorClientOptions } from './options';
 import { execute, type PipelineOptions, type PipelineParts } from './pipeline';
 import { policyOf } from './policy';
 import { RateLimitController } from './rate-limit/controller';
 import type { CallScopes } from './rate-limit/controller';
 import * as results from './results';
+import { logIn } from './login';
 import { SessionManager } from './session';
 import { Telemetry } from './telemetry';
 import { SERVICE } from '../generated/model';
@@ -32,7 +33,6 @@ import type {
   RequestOf, ResultOf, TestRateLimiterRequest, TestRateLimiterResult, UnauthenticateResult,
 } from './types';
 
-const MAX_REDIRECTS = 3;
 
 export class ProjectorClient {
   readonly #session: SessionManager;
@@ -357,51 +357,19 @@ export class ProjectorClient {
     return { installation, user: `${installation}/${user}`, session: this.#session.ticketHash };
   }
 
-  /** Where a RedirectUrl sends the session; refused like a configured endpoint would be (no plain http off loopback). */
-  private redirectTarget(redirectUrl: string): string {
-    let next: URL;
-    try {
-      next = new URL(redirectEndpoint(this.#endpoint, redirectUrl));
-    } catch (err) {
-      throw new ResponseFormatError('PwsAuthenticate answered with a RedirectUrl that is not an http(s) URL', { code: 'ResponseFormat', operation: 'PwsAuthenticate', cause: err });
-    }
-    if (next.protocol === 'http:' && !this.#options.allowInsecureHttp && !isLoopback(next.hostname)) {
-      throw new ConfigurationError(`PwsAuthenticate redirected to plain http at ${next.hostname}: use https, or set allowInsecureHttp`, {
-        code: 'Configuration', operation: 'PwsAuthenticate', requestSent: false, retryable: false,
-      });
-    }
-    return next.toString();
-  }
-
-  /** One login for the session manager: PwsAuthenticate through the pipeline, following RedirectUrl with a loop guard. */
+  /** One login for the session manager (src/login.ts: RedirectUrl with a loop guard), through the pipeline. */
   private async login(credentials: Credentials, signal: AbortSignal): Promise<string> {
-    const seen = new Set<string>();
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      seen.add(new URL(this.#endpoint).origin);
-      const request = {
-        AccountCode: credentials.accountCode,
-        CultureName: this.#options.cultureName,
-        Password: credentials.password,
-        UserName: credentials.userName,
-        UtcOffsetMinutes: this.#options.utcOffsetMinutes,
-      };
-      const raw = await this.#telemetry.trace('PwsAuthenticate', this.#endpoint, () => execute(this.#parts, 'PwsAuthenticate', request, { abortSignal: signal }));
-      if (typeof raw.RedirectUrl === 'string' && raw.RedirectUrl) {
-        const next = this.redirectTarget(raw.RedirectUrl);
-        if (seen.has(new URL(next).origin)) {
-          throw new AuthenticationError('PwsAuthenticate redirected back to a server already tried (redirect loop)', { code: 'RedirectLoop', operation: 'PwsAuthenticate' });
-        }
-        this.#logger.for('session').info('following RedirectUrl', { to: new URL(next).origin });
-        this.#endpoint = next;
-        continue;
-      }
-      if (typeof raw.SessionTicket !== 'string' || !raw.SessionTicket) {
-        throw new ResponseFormatError('PwsAuthenticate succeeded without a SessionTicket', { code: 'ResponseFormat', operation: 'PwsAuthenticate' });
-      }
-      this.#lastAuth = results.authenticateResult(raw, this.#endpoint);
-      return raw.SessionTicket;
-    }
-    throw new AuthenticationError(`PwsAuthenticate redirected more than ${MAX_REDIRECTS} times`, { code: 'RedirectLoop', operation: 'PwsAuthenticate' });
+    const { ticket, result } = await logIn({
+      endpoint: () => this.#endpoint,
+      moveTo: (endpoint) => (this.#endpoint = endpoint),
+      allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
+      cultureName: this.#options.cultureName,
+      utcOffsetMinutes: this.#options.utcOffsetMinutes,
+      send: (request) => this.#telemetry.trace('PwsAuthenticate', this.#endpoint, () => execute(this.#parts, 'PwsAuthenticate', request, { abortSignal: signal })),
+      logger: this.#logger.for('session'),
+    }, credentials);
+    this.#lastAuth = results.authenticateResult(result, this.#endpoint);
+    return ticket;
   }
 }
 
