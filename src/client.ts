@@ -24,10 +24,9 @@ import * as results from './results';
 import { logIn } from './login';
 import { SessionManager } from './session';
 import { Telemetry } from './telemetry';
-import { SERVICE } from '../generated/model';
 import { SoapAdapter } from './soap/adapter';
 import { HttpTransport, isLoopback } from './soap/http-transport';
-import { isOperationName, type OperationName } from './soap/operations';
+import { isOperationName, SERVICE, type OperationName } from './soap/operations';
 import type {
   AcquireLocksRequest, AcquireLocksResult, AuthenticateResult, CheckLocksRequest, CheckLocksResult, ReleaseLocksResult, RenewLocksResult,
   RequestOf, ResultOf, TestRateLimiterRequest, TestRateLimiterResult, UnauthenticateResult,

@@ -3,13 +3,13 @@
  * Nothing here lists an operation: the catalogue comes from generated/, so a regenerated WSDL adds operations
  * without code. What the WSDL cannot say (which operations may be re-sent, which need no session) is in policy.ts.
  */
-import { ELEMENTS, OPERATION_NAMES, OPERATIONS, TYPES, type OperationModel, type OperationName } from '../../generated/model';
+import { ELEMENTS, OPERATION_NAMES, OPERATIONS, SERVICE, TYPES, type OperationModel, type OperationName } from '../../generated/model';
 import type { Operations } from '../../generated/types';
 import type * as WireTypes from '../../generated/types';
 import { ResponseFormatError } from '../errors';
 import { Decoder, Encoder, type Wire } from './codec';
 
-export { OPERATION_NAMES, OPERATIONS };
+export { OPERATION_NAMES, OPERATIONS, SERVICE };
 export type { OperationModel, OperationName, Operations, WireTypes };
 
 /** Members of the request base type that the SDK fills in; a caller never passes them. */
