@@ -8,6 +8,7 @@
  */
 import * as sax from 'sax';
 import { NS } from '../soap/operations';
+import { DATE_TIME, DECIMAL, INTEGER_RANGES } from '../soap/xsd-values';
 import { qkey, type ComplexType, type Particle, type SchemaModel, type SimpleType } from './schema';
 
 export interface XNode {
@@ -31,26 +32,8 @@ interface Frame {
   role: 'envelope' | 'header' | 'skip' | 'body' | 'data';
 }
 
-/** Integer builtins and their bounds (undefined: unbounded). */
-const INTEGER_RANGES: Record<string, readonly [bigint | undefined, bigint | undefined]> = {
-  byte: [-128n, 127n],
-  short: [-32768n, 32767n],
-  int: [-2147483648n, 2147483647n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-  unsignedByte: [0n, 255n],
-  unsignedShort: [0n, 65535n],
-  unsignedInt: [0n, 4294967295n],
-  unsignedLong: [0n, 18446744073709551615n],
-  integer: [undefined, undefined],
-  nonNegativeInteger: [0n, undefined],
-  positiveInteger: [1n, undefined],
-  nonPositiveInteger: [undefined, 0n],
-  negativeInteger: [undefined, -1n],
-};
-const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 const DATE = /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/;
 const TIME = /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const DOUBLE = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/;
 const DURATION = /^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 /** Builtins whose whitespace is kept; every other builtin's value is compared trimmed. */

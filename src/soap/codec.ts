@@ -18,6 +18,7 @@ import { TYPES, XS_NS, type ComplexTypeModel, type MemberModel, type SimpleTypeM
 import { InvalidInputError, ResponseFormatError } from '../errors';
 import type { OperationName } from '../../generated/model';
 import { breaks, MEMBER_RULES, TYPE_RULES } from './vendor-rules';
+import { DATE_TIME, DECIMAL, INTEGER, INTEGER_RANGES, NUMBER_INTEGERS } from './xsd-values';
 
 /**
  * The contract as data and as text, for the simulator: it validates requests, writes answers and serves metadata by
@@ -31,24 +32,16 @@ export type Wire = Record<string, unknown>;
 
 type Kind = 'int' | 'long' | 'decimal' | 'double' | 'boolean' | 'dateTime' | 'string' | 'any';
 
-const INT_RANGES: Record<string, readonly [number, number]> = {
-  int: [-2147483648, 2147483647], short: [-32768, 32767], byte: [-128, 127],
-  unsignedInt: [0, 4294967295], unsignedShort: [0, 65535], unsignedByte: [0, 255],
-};
-const LONG_RANGES: Record<string, readonly [bigint | undefined, bigint | undefined]> = {
-  long: [-9223372036854775808n, 9223372036854775807n], unsignedLong: [0n, 18446744073709551615n],
-  integer: [undefined, undefined], nonNegativeInteger: [0n, undefined], positiveInteger: [1n, undefined],
-  negativeInteger: [undefined, -1n], nonPositiveInteger: [undefined, 0n],
-};
+const INT_RANGES: Record<string, readonly [number, number]> = Object.fromEntries(
+  [...NUMBER_INTEGERS].map((k) => [k, INTEGER_RANGES[k].map(Number) as [number, number]]),
+);
+const LONG_RANGES = Object.fromEntries(Object.entries(INTEGER_RANGES).filter(([k]) => !NUMBER_INTEGERS.has(k)));
 const KINDS: Record<string, Kind> = {
   ...Object.fromEntries(Object.keys(INT_RANGES).map((k) => [k, 'int' as const])),
   ...Object.fromEntries(Object.keys(LONG_RANGES).map((k) => [k, 'long' as const])),
   decimal: 'decimal', double: 'double', float: 'double', boolean: 'boolean', dateTime: 'dateTime', anyType: 'any',
 };
 const XS_PREFIX = `{${XS_NS}}`;
-const DATE_TIME = /^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const INTEGER = /^[+-]?\d+$/;
 // XML 1.0 Char production; surrogates are checked for pairing separately.
 const NOT_XML_CHAR = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
