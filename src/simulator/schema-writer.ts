@@ -9,7 +9,7 @@
  * scope declares it as its default namespace (so the base members of a response stand with
  * `xmlns="http://projectorpsa.com/CommonServices/"`, the operation's members are `a:`, shared structures `b:`).
  */
-import { ELEMENTS, TYPES, type MemberModel, type TypeModel } from '../soap/codec';
+import { ELEMENTS, TYPES, isRepeated, type MemberModel, type TypeModel } from '../soap/codec';
 import { NS } from '../soap/operations';
 import type { OperationModel } from '../soap/operations';
 import { esc, SOAP_ENVELOPE_CLOSE, SOAP_ENVELOPE_OPEN } from './xml-writer';
@@ -26,7 +26,6 @@ interface Scope {
 /** Prefixes handed out for namespaces, in order; `i` (xsi) and `s` (the envelope) are never reused. */
 const PREFIX_LETTERS = 'abcdefghjklmnopqrtuvwxyz'.split('');
 
-const isRepeated = (m: { maxOccurs: number }) => m.maxOccurs === -1 || m.maxOccurs > 1;
 
 /**
  * Leaf text. The Encoder re-encodes a string that looks like a CDATA section as CDATA sections carrying exactly the

@@ -99,7 +99,8 @@ export function collectionItem(typeKey: string, types: TypeTable = TYPES): Membe
   return schemaOf(types).collectionItem(typeKey);
 }
 
-const isRepeated = (m: MemberModel) => m.maxOccurs === -1 || m.maxOccurs > 1;
+/** A member that repeats (maxOccurs unbounded or over 1): an array both ways. */
+export const isRepeated = (m: Pick<MemberModel, 'maxOccurs'>) => m.maxOccurs === -1 || m.maxOccurs > 1;
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 // ------------------------------------------------------------------------------------------------------------
