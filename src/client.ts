@@ -6,9 +6,7 @@
 import { inspect } from 'node:util';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
-import {
-  AbortedError, ConfigurationError, InvalidInputError, LockStolenError, ProjectorError, isSessionInvalidError,
-} from './errors';
+import { AbortedError, ConfigurationError, InvalidInputError, ProjectorError, isSessionInvalidError } from './errors';
 import { normalizeLogger } from './logger';
 import type { AreaLogger } from './logger';
 import { OAUTH_CALLER, type OAuthCaller } from './oauth/acquire';
@@ -26,6 +24,7 @@ import { SessionManager } from './session';
 import { Telemetry } from './telemetry';
 import { SoapAdapter } from './soap/adapter';
 import { HttpTransport, isLoopback } from './soap/http-transport';
+import { withLocks, type WithLocksContext, type WithLocksOptions } from './with-locks';
 import { isOperationName, SERVICE, type OperationName } from './soap/operations';
 import type {
   AcquireLocksRequest, AcquireLocksResult, AuthenticateResult, CheckLocksRequest, CheckLocksResult, ReleaseLocksResult, RenewLocksResult,
@@ -46,7 +45,10 @@ export class ProjectorClient {
   #endpoint: string;
   #adapter?: Promise<SoapAdapter>;
   #lastAuth?: AuthenticateResult;
-  #closed = false;
+  #closing?: Promise<void>;
+  /** Aborted by close(): ends every call's waits at once (never an exchange already on the wire). */
+  readonly #stop = new AbortController();
+  readonly #onWire = new Set<Promise<unknown>>();
 
   /** @throws {ConfigurationError} for every configuration problem (bad endpoint, no way to log in, bad option). */
   constructor(options: ProjectorClientOptions) {
@@ -75,6 +77,7 @@ export class ProjectorClient {
       credentials: options.credentials,
       sessionTicket: options.sessionTicket,
       provider: this.#oauth,
+      discard: (ticket) => this.logOutStale(ticket),
     });
     const overrides = options.operations as Record<string, { idempotent?: boolean; weight?: number }> | undefined;
     this.#telemetry = Telemetry.create(options.openTelemetry, SERVICE.name);
@@ -89,6 +92,12 @@ export class ProjectorClient {
       policy: (operation) => policyOf(operation, overrides),
       deadlineInMs: options.deadlineInMs ?? 120_000,
       timeoutInMs: options.timeoutInMs ?? 30_000,
+      connectTimeoutInMs: options.connectTimeoutInMs ?? 10_000,
+      onWire: (exchange) => {
+        this.#onWire.add(exchange);
+        const done = () => void this.#onWire.delete(exchange);
+        exchange.then(done, done);
+      },
     };
   }
 
@@ -124,7 +133,7 @@ export class ProjectorClient {
   async authenticate(options: CallOptions = {}): Promise<AuthenticateResult | undefined> {
     this.assertOpen();
     try {
-      await this.#session.current(options.abortSignal, options.deadlineInMs);
+      await this.#session.current(anySignal(options.abortSignal, this.#stop.signal), options.deadlineInMs);
     } catch (err) {
       throw asProjectorError(err, 'PwsAuthenticate');
     }
@@ -233,11 +242,15 @@ export class ProjectorClient {
    * @throws {TransportError} the server could not be reached (logout is retried as an idempotent operation first).
    */
   async unauthenticate(options: CallOptions = {}): Promise<UnauthenticateResult> {
+    return this.endSession(() => this.run('PwsUnauthenticate', {}, options, { noRelogin: true }));
+  }
+
+  private async endSession(logout: () => Promise<Record<string, unknown>>): Promise<UnauthenticateResult> {
     if (!this.#session.hasTicket) {
       return { status: 'Ok', messages: [], warnings: [], responseId: 0, serverTimestampUtc: '', alreadyLoggedOut: true };
     }
     try {
-      const result = await this.run('PwsUnauthenticate', {}, options, { noRelogin: true });
+      const result = await logout();
       return { ...results.baseOf(result), alreadyLoggedOut: false };
     } catch (err) {
       if (isSessionInvalidError(err)) {
@@ -250,52 +263,38 @@ export class ProjectorClient {
   }
 
   /**
-   * Acquires the locks, runs `fn` with the lock set, and always releases it, also when `fn` throws.
+   * Acquires the locks, runs `fn` with the lock set, and always releases it, also when `fn` throws. With
+   * `keepAlive: true` the set is renewed every half of its duration while `fn` runs; the first failed renewal stops
+   * that and aborts `fn`'s `signal` (its reason is the renewal's error).
    * @throws {LockStolenError} when the release shows that someone took the set while `fn` ran (`stolenBy`, and
    *   `fn`'s value as `result`): work done after the theft did not hold the lock.
+   * @throws {LockLapsedError} (a LockStolenError) when the release shows the set had lapsed while `fn` ran (50476):
+   *   its duration ran out, so the work did not hold the lock either (`result`; `cause`: a failed renewal).
    */
-  async withLocks<T>(request: AcquireLocksRequest, fn: (lockSet: AcquireLocksResult) => Promise<T> | T, options: CallOptions = {}): Promise<T> {
-    const lockSet = await this.acquireLocks(request, options);
-    let value: T;
-    try {
-      value = await fn(lockSet);
-    } catch (err) {
-      await this.releaseQuietly(lockSet.lockSetId);
-      throw err;
-    }
-    // Not tied to the caller's abortSignal: an aborted job must still give its locks back.
-    const released = await this.releaseLocks(lockSet.lockSetId);
-    if (released.stolenLock) {
-      const who = released.stolenBy?.userDisplayName ?? 'another user';
-      const e = new LockStolenError(`Lock set ${lockSet.lockSetId} was stolen by ${who} while the withLocks callback ran`, {
-        code: 'LockStolen', operation: 'PwsReleaseProjectorLocks', requestSent: true, retryable: false,
-      });
-      e.stolenBy = released.stolenBy;
-      e.lockTaker = released.stolenLock;
-      e.result = value;
-      throw e;
-    }
-    return value;
+  async withLocks<T>(
+    request: AcquireLocksRequest,
+    fn: (lockSet: AcquireLocksResult, context: WithLocksContext) => Promise<T> | T,
+    options: WithLocksOptions = {},
+  ): Promise<T> {
+    const calls = {
+      clock: this.#clock,
+      logger: this.#logger,
+      acquire: (r: AcquireLocksRequest, o: CallOptions) => this.acquireLocks(r, o),
+      renew: (id: number, seconds: number, o: CallOptions) => this.renewLocks(id, seconds, o),
+      release: (id: number) => this.releaseLocks(id),
+    };
+    return withLocks(calls, request, fn, options);
   }
 
   /**
-   * Logs out the session the client created itself (or any, with `logoutOnClose`), best-effort within
-   * `closeTimeoutInMs`, and closes the connection pool. Further calls throw AbortedError. Never throws.
+   * Ends the client; every later call throws AbortedError. Calls not yet sent (waiting for a login, a pause, a slot,
+   * pacing or a retry) end at once with AbortedError. Exchanges already on the wire, and a login under way, may finish
+   * within `closeTimeoutInMs` (their answers reach their callers); then the session the client created itself (or any,
+   * with `logoutOnClose`) is logged out within another `closeTimeoutInMs`, and the connections are closed: what is
+   * still on the wire then fails (a write as OutcomeUnknownError). Idempotent: every call shares one promise. Never throws.
    */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      // A refresh under way finishes (its rotated token reaches onRefreshToken), and a failed hook gets its token again.
-      await this.#oauth?.close();
-      if (this.#session.ownsSession || (this.#options.logoutOnClose && this.#session.hasTicket)) {
-        await this.unauthenticate({ deadlineInMs: this.#options.closeTimeoutInMs ?? 5_000, timeoutInMs: this.#options.closeTimeoutInMs ?? 5_000 });
-      }
-    } catch (err) {
-      this.#logger.warn('logout during close failed', { code: (err as ProjectorError).code });
-    } finally {
-      this.#closed = true;
-      this.#transport.close();
-    }
+  close(): Promise<void> {
+    return (this.#closing ??= this.shutDown());
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -303,7 +302,7 @@ export class ProjectorClient {
   }
 
   toJSON(): Record<string, unknown> {
-    return { endpoint: this.#endpoint, loggedIn: this.#session.hasSession, closed: this.#closed, ...(this.#oauth ? { oauth: this.#oauth.toJSON() } : {}) };
+    return { endpoint: this.#endpoint, loggedIn: this.#session.hasSession, closed: this.#closing !== undefined, ...(this.#oauth ? { oauth: this.#oauth.toJSON() } : {}) };
   }
 
   /** @internal What the SDK's OAuth code needs of this client: its pipeline and its (movable) endpoint. */
@@ -333,19 +332,45 @@ export class ProjectorClient {
     if (typeof operation !== 'string' || !isOperationName(operation)) {
       throw new InvalidInputError(`${String(operation)} is not an operation of the WSDL`, { code: 'InvalidInput', requestSent: false });
     }
-    return this.#telemetry.trace(operation, this.#endpoint, () => execute(this.#parts, operation, request, { ...options, ...extra }));
+    return this.send(operation, request, { ...options, ...extra, stopSignal: this.#stop.signal });
   }
 
-  private async releaseQuietly(lockSetId: number): Promise<void> {
+  /** The pipeline, traced; close() uses it directly (no stop signal: its own logout must go out). */
+  private send(operation: OperationName, request: unknown, options: PipelineOptions): Promise<Record<string, unknown>> {
+    return this.#telemetry.trace(operation, this.#endpoint, () => execute(this.#parts, operation, request, options));
+  }
+
+  private async shutDown(): Promise<void> {
+    const budgetInMs = this.#options.closeTimeoutInMs ?? 5_000;
+    // First, so that the callers who leave a login do not cancel it: a session it opens is logged out below.
+    this.#session.close();
+    this.#stop.abort(new AbortedError('The client was closed', { code: 'Aborted', requestSent: false }));
     try {
-      await this.releaseLocks(lockSetId);
-    } catch (releaseError) {
-      this.#logger.warn('releasing the lock set failed', { lockSetId, code: (releaseError as ProjectorError).code });
+      // A refresh under way finishes (its rotated token reaches onRefreshToken), and a failed hook gets its token again.
+      await Promise.all([this.#oauth?.close(), within(budgetInMs, [...this.#onWire, this.#session.settled()])]);
+      if (this.#session.ownsSession || (this.#options.logoutOnClose && this.#session.hasTicket)) {
+        // Not unauthenticate(): the client is closed to calls, and its stop signal has fired.
+        await this.endSession(() => this.send('PwsUnauthenticate', {}, { deadlineInMs: budgetInMs, timeoutInMs: budgetInMs, noRelogin: true }));
+      }
+    } catch (err) {
+      this.#logger.warn('logout during close failed', { code: (err as ProjectorError).code });
+    } finally {
+      this.#transport.close();
+    }
+  }
+
+  /** A login that ended after setCredentials(): its session is the old user's, and nobody will use it. */
+  private async logOutStale(ticket: string): Promise<void> {
+    const budgetInMs = this.#options.closeTimeoutInMs ?? 5_000;
+    try {
+      await this.send('PwsUnauthenticate', {}, { ticket, noRelogin: true, deadlineInMs: budgetInMs, timeoutInMs: budgetInMs });
+    } catch (err) {
+      this.#logger.warn('logging out a login made with replaced credentials failed', { code: (err as ProjectorError).code });
     }
   }
 
   private assertOpen(): void {
-    if (this.#closed) throw new AbortedError('The client is closed', { code: 'Aborted', requestSent: false });
+    if (this.#closing) throw new AbortedError('The client is closed', { code: 'Aborted', requestSent: false });
   }
 
   /** Logins and calls count against the same installation and user: known from the credentials before any login. */
@@ -364,12 +389,27 @@ export class ProjectorClient {
       allowInsecureHttp: this.#options.allowInsecureHttp ?? false,
       cultureName: this.#options.cultureName,
       utcOffsetMinutes: this.#options.utcOffsetMinutes,
-      send: (request) => this.#telemetry.trace('PwsAuthenticate', this.#endpoint, () => execute(this.#parts, 'PwsAuthenticate', request, { abortSignal: signal })),
+      send: (request) => this.send('PwsAuthenticate', request, { abortSignal: signal, stopSignal: this.#stop.signal }),
       logger: this.#logger.for('session'),
     }, credentials);
     this.#lastAuth = results.authenticateResult(result, this.#endpoint);
     return ticket;
   }
+}
+
+function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
+  return a ? AbortSignal.any([a, b]) : b;
+}
+
+/** Waits for `work` to settle, at most `ms` of real time (the network's time, not the injected clock's). */
+async function within(ms: number, work: Promise<unknown>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  await Promise.race([Promise.allSettled(work), timeout]);
+  clearTimeout(timer);
 }
 
 /** The embedded contract could not be turned into a SOAP client: the package is broken, not the call. */

@@ -134,6 +134,16 @@ export class LockStolenError extends ProjectorError {
   result?: unknown;
 }
 
+/**
+ * `withLocks` found at release that its lock set had lapsed while the callback ran (50476 already released): the
+ * set's duration ran out, so anyone could have taken the entities meanwhile. Mutual exclusion was lost just as with
+ * a theft, so it is a LockStolenError (code `LockLapsed`, no `stolenBy`: nobody is known to have taken it), and
+ * handlers written for thefts redo the work here too. `cause` is the failed keep-alive renewal, if there was one.
+ */
+export class LockLapsedError extends LockStolenError {
+  override readonly name: string = 'LockLapsedError';
+}
+
 /** The network failed (refused, reset, DNS, TLS, timeout, HTTP error page) and the SDK could not safely recover. */
 export class TransportError extends ProjectorError {
   override readonly name: string = 'TransportError';
@@ -187,6 +197,7 @@ export const isRateLimitError = (e: unknown): e is RateLimitError => e instanceo
 export const isLockNotFoundError = (e: unknown): e is LockNotFoundError => e instanceof LockNotFoundError;
 export const isLockConflictError = (e: unknown): e is LockConflictError => e instanceof LockConflictError;
 export const isLockStolenError = (e: unknown): e is LockStolenError => e instanceof LockStolenError;
+export const isLockLapsedError = (e: unknown): e is LockLapsedError => e instanceof LockLapsedError;
 export const isTransportError = (e: unknown): e is TransportError => e instanceof TransportError;
 export const isOutcomeUnknownError = (e: unknown): e is OutcomeUnknownError => e instanceof OutcomeUnknownError;
 export const isResponseFormatError = (e: unknown): e is ResponseFormatError => e instanceof ResponseFormatError;

@@ -123,6 +123,26 @@ function faultDetail(operation: OperationName, detail: unknown): Raw | undefined
   }
 }
 
+/** Errors made from a PwsFault that answers another request (its ResponseId is not our RequestId). */
+const foreignAnswers = new WeakSet<ProjectorError>();
+
+/** True for a fault that answered another request: it says nothing about this call, so nothing may act on it. */
+export const answersAnotherRequest = (error: ProjectorError): boolean => foreignAnswers.has(error);
+
+/**
+ * A fault's ResponseId names the request it answers; 0 or none means the server did not say (reference: 0 when no
+ * RequestId was sent), which is taken as ours. Anything else that is not our RequestId is someone else's answer.
+ */
+function foreignFault(detail: Raw | undefined, ctx: MapContext): ResponseFormatError | undefined {
+  const id = detail?.ResponseId;
+  if (id === undefined || id === null || id === 0 || id === ctx.requestId) return undefined;
+  const e = new ResponseFormatError(`${ctx.operation}: a PwsFault with ResponseId ${String(id)} answers another request than RequestId ${ctx.requestId}`, {
+    code: 'ResponseFormat', operation: ctx.operation, requestId: ctx.requestId, retryable: false, requestSent: true,
+  });
+  foreignAnswers.add(e);
+  return e;
+}
+
 /** Maps whatever the SOAP layer threw into a ProjectorError. */
 export function mapSoapFailure(raw: unknown, ctx: MapContext): ProjectorError {
   if (raw instanceof ProjectorError) {
@@ -138,11 +158,7 @@ export function mapSoapFailure(raw: unknown, ctx: MapContext): ProjectorError {
   const fault = obj(obj(obj(root?.Envelope)?.Body)?.Fault);
   if (fault) {
     const detail = faultDetail(ctx.operation, fault.detail);
-    return classify(
-      { messages: toPublicMessages(detail?.Messages), faultString: textOf(fault.faultstring), detail },
-      { ...ctx, requestId: (detail?.ResponseId as number | undefined) || ctx.requestId },
-      'fault',
-    );
+    return foreignFault(detail, ctx) ?? classify({ messages: toPublicMessages(detail?.Messages), faultString: textOf(fault.faultstring), detail }, ctx, 'fault');
   }
   const reason = raw instanceof Error ? redactSecrets(raw.message, ctx.secrets) : 'a non-Error value was thrown';
   return new ResponseFormatError(`${ctx.operation}: the response could not be read (${reason})`, {

@@ -3,18 +3,20 @@
  * path, the convenience methods and the login included:
  *   1. validate and encode the request by the schema model (bad input: InvalidInputError, nothing is sent)
  *   2. session: the current ticket; a lazy, single-flight login when there is none
- *   3. admit at the gate: rate-limit pause, per-user slot, pacing (rate-limit/controller.ts)
+ *   3. admit at the gate: rate-limit pause, per-user slot, pacing (rate-limit/controller.ts); then check that the
+ *      ticket outlived the waits (an OAuth token may expire at the gate) and that enough of the deadline is left
  *   4. send: node-soap over our transport (soap/adapter.ts, soap/http-transport.ts)
  *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing
  *   6. decide on a retry (retry.ts): re-login once, pause on 10016, back off on busy/transport, or give up
  */
 import type { Clock } from './clock';
-import { InvalidInputError, ProjectorError, ResponseFormatError } from './errors';
+import { AbortedError, InvalidInputError, ProjectorError, ResponseFormatError, SessionInvalidError, TransportError } from './errors';
 import type { AreaLogger } from './logger';
-import { mapFailedResult, mapSoapFailure, RATE_LIMIT_ERROR_NUMBER } from './map-error';
+import { answersAnotherRequest, mapFailedResult, mapSoapFailure, RATE_LIMIT_ERROR_NUMBER } from './map-error';
 import { toPublicMessages } from './results';
 import type { OperationPolicy } from './policy';
 import type { CallScopes, RateLimitController } from './rate-limit/controller';
+import { toOutcomeUnknown } from './rate-limit/classify';
 import { parseRateLimitMessage } from './rate-limit/parse-message';
 import { retryLoop, stopWith } from './retry';
 import type { SessionManager } from './session';
@@ -35,6 +37,9 @@ export interface PipelineParts {
   /** The client's defaults for CallOptions.deadlineInMs and CallOptions.timeoutInMs. */
   readonly deadlineInMs: number;
   readonly timeoutInMs: number;
+  readonly connectTimeoutInMs: number;
+  /** Called with every exchange as it goes on the wire (close() waits for them). */
+  onWire?(exchange: Promise<unknown>): void;
 }
 
 export interface PipelineOptions {
@@ -45,7 +50,20 @@ export interface PipelineOptions {
   deadlineInMs?: number;
   /** Logout must not log in again to log out. */
   noRelogin?: boolean;
+  /** Ends every wait of the call (the client is closing), but not a request already on the wire. */
+  stopSignal?: AbortSignal;
+  /** Send with this ticket instead of the session's (logging out a stale login's session); never logs in. */
+  ticket?: string;
 }
+
+/** Share of the call's deadline below which an attempt is not sent (see minSendBudget). */
+const MIN_SEND_SHARE_OF_DEADLINE = 0.1;
+
+/**
+ * An attempt whose session ticket expired while it waited at the gate: never sent. It travels the retry loop's
+ * dead-session path (hence requestSent, which that path asks for) to a fresh ticket, and never reaches a caller.
+ */
+class StaleTicket extends SessionInvalidError {}
 
 let requestCounter = Math.floor(Math.random() * 1_000_000);
 /** RequestId is an Int32 unique per call within the process, so logs and faults can be matched. */
@@ -54,17 +72,23 @@ const nextRequestId = (): number => (requestCounter = (requestCounter % 2_000_00
 export async function execute(parts: PipelineParts, operation: OperationName, request: unknown, options: PipelineOptions = {}): Promise<Record<string, unknown>> {
   const { session, controller, logger } = parts;
   const policy = parts.policy(operation);
-  const signal = options.abortSignal;
+  // The caller's signal ends the call everywhere; the client's close ends its waits, never an exchange on the wire.
+  const sendSignal = options.abortSignal;
+  const signal = anySignal(sendSignal, options.stopSignal);
   const requestId = nextRequestId();
   Telemetry.identified(requestId);
   checkDuration(operation, 'deadlineInMs', options.deadlineInMs);
   checkDuration(operation, 'timeoutInMs', options.timeoutInMs);
-  const deadlineAt = parts.clock.now() + (options.deadlineInMs ?? parts.deadlineInMs);
+  const deadlineInMs = options.deadlineInMs ?? parts.deadlineInMs;
+  const deadlineAt = parts.clock.now() + deadlineInMs;
+  const attemptTimeoutInMs = options.timeoutInMs ?? parts.timeoutInMs;
+  const minBudgetInMs = minSendBudget(parts.connectTimeoutInMs, attemptTimeoutInMs, deadlineInMs);
 
   // 1. Validate and encode, once: only the ticket changes between attempts.
   const wire = encodeRequest(operation, request, { requestId, ticket: policy.needsSession });
   const body = requestBody(operation, wire);
   let generation = -1;
+  let ticketExpiresAt: number | undefined;
   let reloggedIn = false;
 
   return retryLoop(
@@ -77,8 +101,13 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
       deadlineAt,
       // 6. (one case of it) A dead session: log in again once, then the loop repeats the call once.
       onSessionInvalid: async (error) => {
+        if (error instanceof StaleTicket) {
+          // Not a dead session on the server, and nothing was sent: no re-login is used up.
+          await session.refresh(generation, signal, deadlineAt - parts.clock.now());
+          return true;
+        }
         session.markDead(generation);
-        if (!policy.needsSession || options.noRelogin || reloggedIn || !session.canRefresh) return false;
+        if (!policy.needsSession || options.noRelogin || options.ticket !== undefined || reloggedIn || !session.canRefresh) return false;
         reloggedIn = true;
         Telemetry.reloggedIn();
         logger.for('session').info('session expired; logging in again', { operation, requestId, code: error.code });
@@ -88,10 +117,13 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
     },
     async (attempt) => {
       // 2. Session.
-      if (policy.needsSession) {
+      if (options.ticket !== undefined) {
+        body.SessionTicket = options.ticket;
+      } else if (policy.needsSession) {
         try {
           const state = await session.current(signal, deadlineAt - parts.clock.now());
           generation = state.generation;
+          ticketExpiresAt = state.expiresAt;
           body.SessionTicket = state.ticket;
         } catch (error) {
           // The login ran its own pipeline (and retries); its failure ends this call as it is.
@@ -100,16 +132,34 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
       }
       // 3. Admit at the gate (waits for a pause, a slot and pacing; holds the slot until this attempt settles).
       await attempt.admit();
+      const leftInMs = deadlineAt - parts.clock.now();
+      if (ticketExpiresAt !== undefined && parts.clock.now() >= ticketExpiresAt) {
+        throw new StaleTicket(`${operation}: the session ticket expired while the call waited to be sent`, { code: 'InvalidSession', operation, requestId, requestSent: true, retryable: true });
+      }
+      if (leftInMs < minBudgetInMs) {
+        // Sending with less would mostly time out after writing: a write would then be OutcomeUnknown for nothing.
+        throw stopWith(new TransportError(`${operation} could not be sent before its deadline (${Math.max(0, leftInMs)} ms left, at least ${minBudgetInMs} ms needed)`, {
+          code: 'Timeout', operation, requestId, requestSent: false, retryable: true,
+        }));
+      }
       // 4. Send.
-      const ctx = { operation, requestId, secrets: session.secrets };
+      const secrets = options.ticket === undefined ? session.secrets : [...session.secrets, options.ticket];
+      const ctx = { operation, requestId, secrets };
       // No attempt outlives the call: its HTTP deadline is the attempt timeout or what is left of the call's.
-      const timeoutInMs = Math.max(1, Math.min(options.timeoutInMs ?? parts.timeoutInMs, deadlineAt - parts.clock.now()));
+      const timeoutInMs = Math.min(attemptTimeoutInMs, leftInMs);
       let response: unknown;
       try {
         const adapter = await parts.adapter();
-        response = await adapter.call(operation, wire, { endpoint: parts.endpoint(), signal, timeoutInMs });
+        const exchange = adapter.call(operation, wire, { endpoint: parts.endpoint(), signal: sendSignal, timeoutInMs });
+        parts.onWire?.(exchange);
+        response = await exchange;
       } catch (error) {
-        throw mapSoapFailure(error, ctx);
+        const mapped = mapSoapFailure(error, ctx);
+        // Someone else's answer is not acted on as ours (a fault's 10016 or lock conflict included), nor re-sent.
+        if (answersAnotherRequest(mapped)) throw stopWith(mapped);
+        // A write that may have arrived is of unknown outcome, however the exchange ended once the call was aborted.
+        if (signal?.aborted && mapped.requestSent && !policy.idempotent) throw stopWith(toOutcomeUnknown(abortOf(mapped, operation, signal)));
+        throw mapped;
       }
       // 5. Map the answer. A well-formed answer that breaks the contract or echoes another request's ResponseId is
       //    not a transport failure: sending again would not help (and for a write could run it twice).
@@ -136,6 +186,26 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
   ).catch((error: ProjectorError) => {
     logger.debug('call failed', { operation, requestId, code: error.code, errorNumber: error.errorNumber, attempts: error.attempts });
     throw error;
+  });
+}
+
+/**
+ * The least time an attempt must have left to be sent: enough to connect (connectTimeoutInMs), or the whole attempt
+ * if that is shorter, and never more than a tenth of the call's own deadline (a short deadline is still usable).
+ */
+function minSendBudget(connectTimeoutInMs: number, attemptTimeoutInMs: number, deadlineInMs: number): number {
+  return Math.min(connectTimeoutInMs, attemptTimeoutInMs, deadlineInMs * MIN_SEND_SHARE_OF_DEADLINE);
+}
+
+function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : a ?? b;
+}
+
+/** The abort that ended (or coincided with the end of) a sent exchange, as the cause of OutcomeUnknownError. */
+function abortOf(error: ProjectorError, operation: OperationName, signal: AbortSignal): ProjectorError {
+  if (error instanceof AbortedError) return error;
+  return new AbortedError(`${operation} was aborted after it was sent (the exchange then ended with ${error.code})`, {
+    code: 'Aborted', operation, requestId: error.requestId, requestSent: true, cause: signal.reason,
   });
 }
 

@@ -7,6 +7,10 @@
  * when nobody does.
  * Refresh uses a generation counter: a call that failed with ticket generation N asks for a refresh of N; if another
  * call already refreshed past N, the newer ticket is reused instead of logging in again.
+ *
+ * A login answers for the credentials it was started with: one that ends after setCredentials() is stale, so its
+ * session is logged out and the login goes on as the new user. While the client closes, a login already under way is
+ * left to finish (it may be on the wire) so that its session can be logged out too; no new login starts.
  */
 import { createHash } from 'node:crypto';
 import { AbortedError, AuthenticationError, ProjectorError, SessionInvalidError, TransportError } from './errors';
@@ -15,10 +19,15 @@ import type { Credentials, TicketSource } from './options';
 export interface SessionTicketState {
   ticket: string;
   generation: number;
+  /** Clock ms at which the ticket stops working, when its provider knows (an OAuth access token). */
+  expiresAt?: number;
 }
 
 /** Performs the login exchange (PwsAuthenticate, following RedirectUrl); supplied by the client. */
 export type Authenticator = (credentials: Credentials, signal: AbortSignal) => Promise<string>;
+
+/** Logs out a session nobody will use (a stale login's); best effort, never throws. Supplied by the client. */
+export type Discarder = (ticket: string) => Promise<void>;
 
 /**
  * A ticket source that manages the tickets' lifetimes itself (the OAuth token source): asked before every attempt,
@@ -30,6 +39,8 @@ export interface TicketProvider {
   invalidate(ticket: string | undefined): void;
   readonly canRefresh: boolean;
   readonly secrets: string[];
+  /** When the ticket `current()` last handed out expires (clock ms), if known. */
+  readonly expiresAt?: number;
 }
 
 const MAX_TIMER_IN_MS = 2 ** 31 - 1;
@@ -49,15 +60,18 @@ export class SessionManager {
   #blockedBy?: AuthenticationError;
   #created = false;
   #hashed?: { ticket: string; hash: string };
+  #closing = false;
   readonly #provider?: TicketProvider;
+  readonly #discard: Discarder;
 
   constructor(
     private readonly authenticator: Authenticator,
-    options: { credentials?: Credentials; sessionTicket?: TicketSource; provider?: TicketProvider },
+    options: { credentials?: Credentials; sessionTicket?: TicketSource; provider?: TicketProvider; discard?: Discarder },
   ) {
     this.#credentials = options.credentials ? { ...options.credentials } : undefined;
     this.#source = options.sessionTicket;
     this.#provider = options.provider;
+    this.#discard = options.discard ?? (() => Promise.resolve());
   }
 
   /** Short, non-reversible id of the current ticket, for logs and rate-limit scopes. */
@@ -97,7 +111,23 @@ export class SessionManager {
     return [this.#credentials?.password, this.#ticket, fixed, ...(this.#provider?.secrets ?? [])].filter((s): s is string => typeof s === 'string' && s.length >= 4);
   }
 
-  /** New credentials lift the block a failed login put on further logins. */
+  /**
+   * The client is closing: callers still waiting for a login leave (their signals say so) without cancelling it, and
+   * no new login starts. `settled()` then tells when the login under way has ended.
+   */
+  close(): void {
+    this.#closing = true;
+  }
+
+  /** Resolves once the login under way (if any) has ended, whatever its outcome. */
+  settled(): Promise<void> {
+    return this.#pending ? this.#pending.promise.then(() => undefined, () => undefined) : Promise.resolve();
+  }
+
+  /**
+   * New credentials lift the block a failed login put on further logins. A login under way for the old ones is not
+   * cancelled (it may have reached the server): its session is logged out when it ends, and it logs in again with these.
+   */
   setCredentials(credentials: Credentials): void {
     this.#credentials = { ...credentials };
     this.#blockedBy = undefined;
@@ -154,11 +184,14 @@ export class SessionManager {
       this.#created = grant.created;
       this.#generation++;
     }
-    return { ticket: grant.ticket, generation: this.#generation };
+    // Read at once: the provider's expiry is that of the token it just handed out.
+    return { ticket: grant.ticket, generation: this.#generation, expiresAt: provider.expiresAt };
   }
 
   private login(signal?: AbortSignal, leaveAfterInMs?: number): Promise<SessionTicketState> {
     if (signal?.aborted) return Promise.reject(aborted(signal));
+    // Closing: no new session is made (taking up a fixed ticket makes none: close() may log that one out).
+    if (this.#closing && (this.#credentials || typeof this.#source !== 'string')) return Promise.reject(closed());
     if (leaveAfterInMs !== undefined && leaveAfterInMs <= 0) return Promise.reject(deadlinePassed());
     this.#pending ??= this.startLogin();
     return this.waitFor(this.#pending, signal, leaveAfterInMs);
@@ -182,7 +215,8 @@ export class SessionManager {
       };
       const giveUp = (error: ProjectorError, reason: unknown) => {
         if (!leave()) return;
-        if (pending.waiters === 0) {
+        // While closing, a login nobody waits for still ends normally, so that its session can be logged out.
+        if (pending.waiters === 0 && !this.#closing) {
           // Nobody wants this login any more: cancel it, and let the next caller start a fresh one at once rather
           // than join a login that is already failing with someone else's abort.
           if (this.#pending === pending) this.#pending = undefined;
@@ -226,29 +260,52 @@ export class SessionManager {
   }
 
   private async obtainTicket(signal: AbortSignal): Promise<SessionTicketState> {
-    if (this.#blockedBy) {
-      throw new AuthenticationError(
-        'Logins are suspended after a credentials failure (repeated failures lock the Projector account); call setCredentials() with new credentials',
-        { code: this.#blockedBy.code, errorNumber: this.#blockedBy.errorNumber, messages: this.#blockedBy.messages, operation: 'PwsAuthenticate', requestSent: false, cause: this.#blockedBy },
-      );
-    }
-    let ticket: string;
-    let created = false;
-    if (this.#credentials) {
+    for (;;) {
+      if (signal.aborted) throw aborted(signal);
+      if (this.#blockedBy) {
+        throw new AuthenticationError(
+          'Logins are suspended after a credentials failure (repeated failures lock the Projector account); call setCredentials() with new credentials',
+          { code: this.#blockedBy.code, errorNumber: this.#blockedBy.errorNumber, messages: this.#blockedBy.messages, operation: 'PwsAuthenticate', requestSent: false, cause: this.#blockedBy },
+        );
+      }
+      const credentials = this.#credentials;
+      if (!credentials) return this.adoptTicket();
+      let ticket: string;
       try {
-        ticket = await this.authenticator(this.#credentials, signal);
-        created = true;
+        ticket = await this.authenticator(credentials, signal);
       } catch (err) {
+        if (credentials !== this.#credentials) {
+          // The old user's failure says nothing about the new credentials (and must not block them).
+          if (this.#closing) throw err;
+          continue;
+        }
         if (err instanceof AuthenticationError) this.#blockedBy = err;
         throw err;
       }
-    } else if (typeof this.#source === 'function') {
+      if (credentials !== this.#credentials) {
+        // Stale: calls after setCredentials() must not run as the old user, and nobody else has this session.
+        await this.#discard(ticket);
+        if (this.#closing) throw closed();
+        continue;
+      }
+      return this.install(ticket, true);
+    }
+  }
+
+  /** A ticket from the caller: its provider function, or the fixed one. */
+  private async adoptTicket(): Promise<SessionTicketState> {
+    let ticket: string;
+    if (typeof this.#source === 'function') {
       ticket = await this.askProvider(this.#source);
     } else if (typeof this.#source === 'string') {
       ticket = this.#source;
     } else {
       throw new SessionInvalidError('The session is no longer valid and a fixed sessionTicket cannot be renewed', { code: 'InvalidSession', requestSent: false });
     }
+    return this.install(ticket, false);
+  }
+
+  private install(ticket: string, created: boolean): SessionTicketState {
     this.#ticket = ticket;
     this.#created = created;
     this.#generation++;
@@ -274,6 +331,10 @@ export class SessionManager {
 
 function deadlinePassed(): TransportError {
   return new TransportError('The call reached its deadline while waiting for the login', { code: 'Timeout', requestSent: false, retryable: true });
+}
+
+function closed(): AbortedError {
+  return new AbortedError('The client is closed: no new login', { code: 'Aborted', requestSent: false });
 }
 
 function aborted(signal: AbortSignal): AbortedError {

@@ -79,6 +79,7 @@ export class HttpTransport {
   private readonly httpsAgent: https.Agent;
   private readonly sockets = new Set<Socket>();
   private readonly ca?: (string | Buffer)[];
+  private closed = false;
 
   constructor(options: Partial<TransportOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -93,7 +94,9 @@ export class HttpTransport {
     return this.sockets.size;
   }
 
+  /** Ends every connection; from now on every request is refused before anything is sent. */
   close(): void {
+    this.closed = true;
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
     for (const s of this.sockets) s.destroy();
@@ -122,6 +125,8 @@ export class HttpTransport {
   /** One HTTP exchange; `timeoutInMs` (a per-call option) overrides the attempt deadline. */
   async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal, timeoutInMs?: number): Promise<PostResult> {
     const target = this.checkUrl(url);
+    // A destroyed agent would still open new sockets: without this, a call racing close() could go out afterwards.
+    if (this.closed) throw new AbortedError('The transport is closed (the client was closed)', { code: 'Aborted', requestSent: false });
     if (signal?.aborted) throw new AbortedError('The call was aborted before it was sent', { code: 'Aborted', requestSent: false });
     const deadline = Date.now() + (timeoutInMs ?? this.options.attemptTimeoutInMs);
     const payload = Buffer.from(body, 'utf8');
