@@ -202,11 +202,9 @@ function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
 }
 
 /** The abort that ended (or coincided with the end of) a sent exchange, as the cause of OutcomeUnknownError. */
-function abortOf(error: ProjectorError, operation: OperationName, signal: AbortSignal): ProjectorError {
-  if (error instanceof AbortedError) return error;
-  return new AbortedError(`${operation} was aborted after it was sent (the exchange then ended with ${error.code})`, {
-    code: 'Aborted', operation, requestId: error.requestId, requestSent: true, cause: signal.reason,
-  });
+function abortOf(error: ProjectorError, operation: OperationName, signal: AbortSignal): AbortedError {
+  const how = error instanceof AbortedError ? '' : ` (the exchange then ended with ${error.code})`;
+  return new AbortedError(`${operation} was aborted after it was sent${how}`, { code: 'Aborted', operation, requestId: error.requestId, requestSent: true, cause: signal.reason });
 }
 
 /** Per-call durations are checked like the client's: a bad one is the caller's input, and nothing is sent. */
