@@ -4,6 +4,7 @@
  */
 export { ProjectorClient } from './client';
 export type { ProjectorClientOptions, CallOptions, Credentials, TicketSource } from './options';
+export type { WithLocksOptions, WithLocksContext } from './with-locks';
 export { SERVICE_PATH } from './options';
 export * from './errors';
 export type * from './types';

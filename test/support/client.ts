@@ -16,8 +16,8 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(simOptions: SimulatorOptions = {}): Promise<Rig> {
-  const clock = new ManualClock({ autoAdvance: true });
+/** `clock`: one that moves on its own by default; pass `new ManualClock()` to move it only from the test. */
+export async function startRig(simOptions: SimulatorOptions = {}, clock = new ManualClock({ autoAdvance: true })): Promise<Rig> {
   const sim = await startSimulator({ clock, ...simOptions });
   const clients: ProjectorClient[] = [];
   return {

@@ -3,39 +3,17 @@
  * happens while something waits (a login on the server, a pause at the gate, work under a lock), at exact clock times.
  */
 import { ManualClock } from '../../src/clock';
-import { ProjectorClient } from '../../src/client';
-import type { ProjectorClientOptions } from '../../src/options';
-import { startSimulator } from '../../src/simulator';
 import type { Simulator, SimulatorOptions } from '../../src/simulator';
-import { ALICE } from './client';
+import { startRig, type Rig } from './client';
 
-export interface ManualRig {
-  sim: Simulator;
-  clock: ManualClock;
-  client(options?: Partial<ProjectorClientOptions>): ProjectorClient;
+export interface ManualRig extends Rig {
   /** Requests of `operation` the simulator received. */
   sent(operation: string): Simulator['log'][number][];
-  close(): Promise<void>;
 }
 
 export async function startManualRig(simOptions: SimulatorOptions = {}): Promise<ManualRig> {
-  const clock = new ManualClock();
-  const sim = await startSimulator({ clock, ...simOptions });
-  const clients: ProjectorClient[] = [];
-  return {
-    sim,
-    clock,
-    client(options = {}) {
-      const c = new ProjectorClient({ endpoint: sim.url, credentials: ALICE, clock, ...options });
-      clients.push(c);
-      return c;
-    },
-    sent: (operation) => sim.log.filter((e) => e.operation === operation),
-    async close() {
-      await Promise.allSettled(clients.map((c) => c.close()));
-      await sim.close();
-    },
-  };
+  const rig = await startRig(simOptions, new ManualClock());
+  return { ...rig, sent: (operation) => rig.sim.log.filter((e) => e.operation === operation) };
 }
 
 /** A promise's outcome, observable without awaiting it. */
