@@ -194,7 +194,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
  * if that is shorter, and never more than a tenth of the call's own deadline (a short deadline is still usable).
  */
 function minSendBudget(connectTimeoutInMs: number, attemptTimeoutInMs: number, deadlineInMs: number): number {
-  return Math.min(connectTimeoutInMs, attemptTimeoutInMs, deadlineInMs * MIN_SEND_SHARE_OF_DEADLINE);
+  return Math.ceil(Math.min(connectTimeoutInMs, attemptTimeoutInMs, deadlineInMs * MIN_SEND_SHARE_OF_DEADLINE));
 }
 
 function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
