@@ -104,7 +104,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
       const ctx = { operation, requestId, secrets: session.secrets };
       // No attempt outlives the call: its HTTP deadline is the attempt timeout or what is left of the call's.
       const timeoutInMs = Math.max(1, Math.min(options.timeoutInMs ?? parts.timeoutInMs, deadlineAt - parts.clock.now()));
-      let response: unknown;
+      let response: Awaited<ReturnType<SoapAdapter['call']>>;
       try {
         const adapter = await parts.adapter();
         response = await adapter.call(operation, wire, { endpoint: parts.endpoint(), signal, timeoutInMs });

@@ -3,11 +3,12 @@
  * Nothing here lists an operation: the catalogue comes from generated/, so a regenerated WSDL adds operations
  * without code. What the WSDL cannot say (which operations may be re-sent, which need no session) is in policy.ts.
  */
-import { ELEMENTS, OPERATION_NAMES, OPERATIONS, SERVICE, TYPES, type OperationModel, type OperationName } from '../../generated/model';
+import { ELEMENTS, OPERATION_NAMES, OPERATIONS, SERVICE, TYPES, type OperationModel, type OperationName } from '../../generated';
 import type { Operations } from '../../generated/types';
 import type * as WireTypes from '../../generated/types';
 import { ResponseFormatError } from '../errors';
 import { Decoder, Encoder, type Wire } from './codec';
+import { childNamed, type XNode } from './xml-tree';
 
 export { OPERATION_NAMES, OPERATIONS, SERVICE };
 export type { OperationModel, OperationName, Operations, WireTypes };
@@ -24,7 +25,7 @@ const byAction = new Map<string, OperationName>(OPERATION_NAMES.map((op) => [OPE
 export const operationOfAction = (action: string): OperationName | undefined => byAction.get(action);
 
 /**
- * Validates and encodes a caller's request into the wrapper element node-soap sends. RequestId and SessionTicket get
+ * Validates and encodes a caller's request into the wrapper element envelope.ts writes. RequestId and SessionTicket get
  * placeholders in their schema position; the pipeline sets them per attempt.
  */
 export function encodeRequest(operation: OperationName, request: unknown, fill: { requestId: number; ticket?: boolean }): Wire {
@@ -55,26 +56,25 @@ export function requestBody(operation: OperationName, wire: Wire): Wire {
   return member ? (wire[member] as Wire) : wire;
 }
 
-/** Decodes node-soap's response wrapper into the operation's typed result. */
-export function decodeResult(operation: OperationName, response: unknown): Record<string, unknown> {
+/** Decodes the operation's output wrapper element (envelope.ts) into its typed result. */
+export function decodeResult(operation: OperationName, wrapper: XNode): Record<string, unknown> {
   const model = OPERATIONS[operation];
-  const wrapper = response !== null && typeof response === 'object' ? (response as Wire) : undefined;
-  const raw = model.resultMember ? wrapper?.[model.resultMember] : wrapper;
-  if (raw === undefined || raw === null || typeof raw !== 'object') {
+  const member = model.resultMember ? TYPES[ELEMENTS[model.output].type] : undefined;
+  const declared = member?.kind === 'complex' ? member.members.find((m) => m.name === model.resultMember) : undefined;
+  const raw = declared ? childNamed(wrapper, declared.ns, declared.name) : wrapper;
+  if (!raw || raw.nil) {
     throw new ResponseFormatError(`${operation}: the response has no ${model.resultMember ?? 'result'} element`, { code: 'ResponseFormat', operation });
   }
   return new Decoder(operation).complex(model.resultType, raw, model.resultMember ?? 'result');
 }
 
 /** Decodes a fault detail of one of the operation's declared fault types (e.g. PwsFault), keyed by element name. */
-export function decodeFaultDetail(operation: OperationName, detail: Wire | undefined): { element: string; value: Record<string, unknown> } | undefined {
+export function decodeFaultDetail(operation: OperationName, detail: XNode | undefined): { element: string; value: Record<string, unknown> } | undefined {
   if (!detail) return undefined;
   for (const key of OPERATIONS[operation].faults) {
     const element = ELEMENTS[key];
-    const raw = element && detail[element.name];
-    if (raw !== undefined && raw !== null && typeof raw === 'object') {
-      return { element: element.name, value: new Decoder(operation).complex(element.type, raw, element.name) };
-    }
+    const raw = element && childNamed(detail, element.ns, element.name);
+    if (raw && !raw.nil) return { element: element.name, value: new Decoder(operation).complex(element.type, raw, element.name) };
   }
   return undefined;
 }
