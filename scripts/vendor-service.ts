@@ -7,7 +7,7 @@
  * `readVendorContract` maps the saved files to their `?xsd=xsdN` ids by the table in SOURCE.md, so a contract can be
  * changed in memory (a member added, files renumbered) before it is served.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
@@ -47,6 +47,20 @@ export function renumbered(contract: ServedContract, order: readonly string[]): 
   const rename = new Map(order.map((old, i) => [old, `xsd${i}`]));
   const relink = (text: string) => text.replace(/\?xsd=(xsd\d+)"/g, (whole, id: string) => `?xsd=${rename.get(id) ?? id}"`);
   return { wsdl: relink(contract.wsdl), xsds: new Map(order.map((old) => [rename.get(old)!, relink(contract.xsds.get(old) ?? '')])) };
+}
+
+/**
+ * Writes the contract as local files (`PwsProjectorServices.wsdl`, `xsdN.xsd`, each schemaLocation pointing at its
+ * sibling), the layout fetch-wsdl leaves in wsdl/, so that scripts/codegen and xmllint read it without a server.
+ * Returns the entry WSDL's path.
+ */
+export function localize(contract: ServedContract, dir: string): string {
+  const relink = (text: string) => text.replace(/schemaLocation="[^"]*\?xsd=(xsd\d+)"/g, (_all, id: string) => `schemaLocation="${id}.xsd"`);
+  mkdirSync(dir, { recursive: true });
+  for (const [id, text] of contract.xsds) writeFileSync(path.join(dir, `${id}.xsd`), relink(text));
+  const entry = path.join(dir, 'PwsProjectorServices.wsdl');
+  writeFileSync(entry, relink(contract.wsdl));
+  return entry;
 }
 
 /** Points every `...svc?xsd=xsdN` location and the soap:address at `svc`. */

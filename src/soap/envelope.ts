@@ -11,8 +11,8 @@
  * a SOAP Fault, thrown as a {@link SoapFault} for map-error.ts.
  */
 import { ResponseFormatError } from '../errors';
-import { ELEMENTS, TYPES, type TypeTable, type Wire, isRepeated } from './codec';
-import { OPERATIONS, type OperationName } from './operations';
+import { type TypeTable, type Wire, isRepeated } from './codec';
+import { GENERATED_TABLES, type OperationName } from './operations';
 import { guardXml } from './xml-guard';
 import { childNamed, readXml, XSI_NS, type XNode } from './xml-tree';
 
@@ -108,9 +108,9 @@ class BodyWriter {
 }
 
 /** The whole request envelope of `operation` for the Encoder's wire value of its input wrapper. */
-export function writeRequest(operation: OperationName, wire: Wire, types: TypeTable = TYPES): string {
-  const wrapper = ELEMENTS[OPERATIONS[operation].input];
-  const body = new BodyWriter(types);
+export function writeRequest(operation: OperationName, wire: Wire, tables = GENERATED_TABLES): string {
+  const wrapper = tables.ELEMENTS[tables.OPERATIONS[operation].input];
+  const body = new BodyWriter(tables.TYPES);
   body.element(wrapper.name, wrapper.ns, wrapper.type, wire);
   const text = body.text();
   return `<s:Envelope${body.declarations()}><s:Body>${text}</s:Body></s:Envelope>`;
@@ -123,7 +123,7 @@ const unreadable = (operation: OperationName, problem: string, retryable = false
  * Reads an answer: the operation's output wrapper element, or a thrown SoapFault. The body passed the XML guard
  * first (hostile or truncated input never reaches the parser).
  */
-export function readResponse(operation: OperationName, body: string, httpStatus = 200): XNode {
+export function readResponse(operation: OperationName, body: string, httpStatus = 200, tables = GENERATED_TABLES): XNode {
   guardXml(body);
   let root: XNode;
   try {
@@ -139,7 +139,7 @@ export function readResponse(operation: OperationName, body: string, httpStatus 
     const text = (local: string) => first.children.find((c) => c.local === local && c.ns === '')?.text;
     throw new SoapFault(text('faultcode')?.trim(), text('faultstring'), first.children.find((c) => c.local === 'detail' && c.ns === ''));
   }
-  const wrapper = ELEMENTS[OPERATIONS[operation].output];
+  const wrapper = tables.ELEMENTS[tables.OPERATIONS[operation].output];
   if (first.ns !== wrapper.ns || first.local !== wrapper.name) {
     throw unreadable(operation, `answers {${first.ns}}${first.local}, not {${wrapper.ns}}${wrapper.name}`);
   }
