@@ -34,6 +34,9 @@ function clarkOf(value: string, scope: Record<string, string>): string {
   return `{${uri ?? ''}}${value.slice(colon + 1)}`;
 }
 
+/** Leaves share one empty list until they get a child: most elements of an answer are leaves. */
+const NO_CHILDREN: XNode[] = [];
+
 /** Parses a whole document into its root element. */
 export function readXml(text: string): XNode {
   const parser = sax.parser(true, { xmlns: true, trim: false, normalize: false, position: false } as sax.SAXOptions);
@@ -51,7 +54,7 @@ export function readXml(text: string): XNode {
   parser.onerror = (e) => fail(`not well-formed XML: ${e.message.split('\n')[0]}`);
   parser.onopentag = (t) => {
     const tag = t as sax.QualifiedTag;
-    const node: XNode = { ns: tag.uri, local: tag.local, nil: false, text: '', children: [] };
+    const node: XNode = { ns: tag.uri, local: tag.local, nil: false, text: '', children: NO_CHILDREN };
     for (const name in tag.attributes) {
       const a = tag.attributes[name];
       if (a.uri !== XSI_NS) continue;
@@ -59,14 +62,21 @@ export function readXml(text: string): XNode {
       else if (a.local === 'type') node.type = clarkOf(a.value.trim(), tag.ns);
     }
     const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(node);
+    if (parent) {
+      if (parent.children === NO_CHILDREN) parent.children = [node];
+      else parent.children.push(node);
+      // Text between elements is formatting: only a leaf's text is kept.
+      parent.text = '';
+    }
     else if (root) fail('more than one root element');
     else root = node;
     stack.push(node);
   };
   parser.ontext = (chunk) => {
     const top = stack[stack.length - 1];
-    if (top) top.text += chunk;
+    if (top) {
+      if (top.children === NO_CHILDREN) top.text += chunk;
+    }
     else if (chunk.trim()) fail('text outside the root element');
   };
   parser.oncdata = parser.ontext;
