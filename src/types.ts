@@ -25,7 +25,7 @@ export interface ResultBase {
 /** What `call(operation, ...)` resolves with: the WSDL's result type with exact run-time values, plus the base members. */
 export type ResultOf<Op extends OperationName> = Operations[Op]['result'] & ResultBase;
 
-export type MessageType = 'Information' | 'Warning' | 'Error';
+export type MessageType = 'Information' | 'Warning' | 'Error' | 'FatalError';
 export type RequestStatus = 'Ok' | 'OkWithWarnings' | 'Fail' | 'FailSessionInvalid';
 
 /** One PwsMessage. `type` is kept as sent, so an unknown severity from a newer server is not lost. */
@@ -35,8 +35,9 @@ export interface PwsMessage {
   errorNumber?: number;
   errorText?: string;
   type: MessageType | string;
-  referenceId1?: number;
-  referenceId2?: number;
+  /** xs:string in the vendor's contract (an id, a code or a name, depending on the message). */
+  referenceId1?: string;
+  referenceId2?: string;
 }
 
 /** Members every PWS response carries. */

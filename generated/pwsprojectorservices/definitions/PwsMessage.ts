@@ -16,10 +16,10 @@ export interface PwsMessage {
     ErrorNumber?: number;
     /** xs:string */
     ErrorText?: string;
-    /** MessageType|xs:string|Information,Warning,Error */
+    /** MessageType|xs:string|Information,Warning,Error,FatalError */
     Type?: string;
-    /** xs:int */
-    ReferenceId1?: number;
-    /** xs:int */
-    ReferenceId2?: number;
+    /** xs:string */
+    ReferenceId1?: string;
+    /** xs:string */
+    ReferenceId2?: string;
 }
