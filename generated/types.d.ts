@@ -10,37 +10,37 @@
  * A member whose declared type has derived types holds `<Name>Variants`, a union told apart by `$type`.
  */
 
-/** {http://projectorpsa.com/CommonServices/}RequestStatus */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}MessageType */
+export type MessageType = "Information" | "Warning" | "Error" | "FatalError";
+
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}RequestStatus */
 export type RequestStatus = "Ok" | "OkWithWarnings" | "Fail" | "FailSessionInvalid";
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}MessageType */
-export type MessageType = "Information" | "Warning" | "Error";
-
-/** {http://projectorpsa.com/CommonServices/}PwsResponseBase: as received. */
-export interface PwsResponseBase {
+/** {http://projectorpsa.com/CommonServices/}PwsResponse, extends PwsBase: as received. */
+export interface PwsResponse {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
   /** xs:int, minOccurs 0 */
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
 }
 
-/** {http://projectorpsa.com/CommonServices/}PwsResponseBase: as sent. */
-export interface PwsResponseBaseInput {
+/** {http://projectorpsa.com/CommonServices/}PwsResponse: as sent. */
+export interface PwsResponseInput {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages?: PwsMessageInput[];
   /** xs:int, minOccurs 0 */
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsAcquireOauth2TokenRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsAcquireOauth2TokenRq, extends PwsRequest: as received. */
 export interface PwsAcquireOauth2TokenRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -84,7 +84,7 @@ export interface PwsAcquireOauth2TokenRqInput {
   RefreshToken?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsAcquireProjectorLocksRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsAcquireProjectorLocksRq, extends PwsRequest: as received. */
 export interface PwsAcquireProjectorLocksRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -116,7 +116,7 @@ export interface PwsAcquireProjectorLocksRqInput {
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsAuthenticateRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsAuthenticateRq, extends PwsRequest: as received. */
 export interface PwsAuthenticateRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -160,7 +160,7 @@ export interface PwsAuthenticateRqInput {
   CrossoverTicket?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsCheckProjectorLocksRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsCheckProjectorLocksRq, extends PwsRequest: as received. */
 export interface PwsCheckProjectorLocksRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -188,7 +188,7 @@ export interface PwsCheckProjectorLocksRqInput {
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsReleaseProjectorLocksRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsReleaseProjectorLocksRq, extends PwsRequest: as received. */
 export interface PwsReleaseProjectorLocksRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -208,7 +208,7 @@ export interface PwsReleaseProjectorLocksRqInput {
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsRenewProjectorLocksRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsRenewProjectorLocksRq, extends PwsRequest: as received. */
 export interface PwsRenewProjectorLocksRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -232,23 +232,23 @@ export interface PwsRenewProjectorLocksRqInput {
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsRequestBase: as received. */
-export interface PwsRequestBase {
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsRequest, extends PwsBase: as received. */
+export interface PwsRequest {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
   /** xs:string, minOccurs 0, nillable */
   SessionTicket?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsRequestBase: as sent. */
-export interface PwsRequestBaseInput {
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsRequest: as sent. */
+export interface PwsRequestInput {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
   /** xs:string, minOccurs 0, nillable */
   SessionTicket?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsRevokeOauth2RefreshTokenRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsRevokeOauth2RefreshTokenRq, extends PwsRequest: as received. */
 export interface PwsRevokeOauth2RefreshTokenRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -276,7 +276,7 @@ export interface PwsRevokeOauth2RefreshTokenRqInput {
   RefreshToken?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsTestRateLimiterRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsTestRateLimiterRq, extends PwsRequest: as received. */
 export interface PwsTestRateLimiterRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -316,7 +316,7 @@ export interface PwsTestRateLimiterRqInput {
   SimulateUserHitsBefore?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Requests/}PwsUnauthenticateRq, extends PwsRequestBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Requests/}PwsUnauthenticateRq, extends PwsRequest: as received. */
 export interface PwsUnauthenticateRq {
   /** xs:int, minOccurs 0 */
   RequestId?: number;
@@ -332,7 +332,7 @@ export interface PwsUnauthenticateRqInput {
   SessionTicket?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsAcquireOauth2TokenRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsAcquireOauth2TokenRs, extends PwsResponse: as received. */
 export interface PwsAcquireOauth2TokenRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -340,7 +340,7 @@ export interface PwsAcquireOauth2TokenRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** xs:string, minOccurs 0, nillable */
   AccessToken?: string;
@@ -370,7 +370,7 @@ export interface PwsAcquireOauth2TokenRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** xs:string, minOccurs 0, nillable */
   AccessToken?: string;
@@ -392,7 +392,7 @@ export interface PwsAcquireOauth2TokenRsInput {
   TokenType?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsAcquireProjectorLocksRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsAcquireProjectorLocksRs, extends PwsResponse: as received. */
 export interface PwsAcquireProjectorLocksRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -400,7 +400,7 @@ export interface PwsAcquireProjectorLocksRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** ArrayOfPwsProjectorLock, minOccurs 0, nillable */
   Locks: PwsProjectorLock[];
@@ -416,7 +416,7 @@ export interface PwsAcquireProjectorLocksRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** ArrayOfPwsProjectorLock, minOccurs 0, nillable */
   Locks?: PwsProjectorLockInput[];
@@ -424,7 +424,7 @@ export interface PwsAcquireProjectorLocksRsInput {
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsAuthenticateRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsAuthenticateRs, extends PwsResponse: as received. */
 export interface PwsAuthenticateRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -432,7 +432,7 @@ export interface PwsAuthenticateRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** xs:string, minOccurs 0, nillable */
   RedirectUrl?: string;
@@ -460,7 +460,7 @@ export interface PwsAuthenticateRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** xs:string, minOccurs 0, nillable */
   RedirectUrl?: string;
@@ -480,7 +480,7 @@ export interface PwsAuthenticateRsInput {
   User?: PwsUserSummaryInput;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsCheckProjectorLocksRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsCheckProjectorLocksRs, extends PwsResponse: as received. */
 export interface PwsCheckProjectorLocksRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -488,7 +488,7 @@ export interface PwsCheckProjectorLocksRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** ArrayOfPwsProjectorLock, minOccurs 0, nillable */
   Locks: PwsProjectorLock[];
@@ -502,13 +502,13 @@ export interface PwsCheckProjectorLocksRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** ArrayOfPwsProjectorLock, minOccurs 0, nillable */
   Locks?: PwsProjectorLockInput[];
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsReleaseProjectorLocksRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsReleaseProjectorLocksRs, extends PwsResponse: as received. */
 export interface PwsReleaseProjectorLocksRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -516,7 +516,7 @@ export interface PwsReleaseProjectorLocksRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** PwsStolenLock, minOccurs 0, nillable */
   StolenLock?: PwsStolenLock;
@@ -530,13 +530,13 @@ export interface PwsReleaseProjectorLocksRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** PwsStolenLock, minOccurs 0, nillable */
   StolenLock?: PwsStolenLockInput;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsRenewProjectorLocksRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsRenewProjectorLocksRs, extends PwsResponse: as received. */
 export interface PwsRenewProjectorLocksRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -544,7 +544,7 @@ export interface PwsRenewProjectorLocksRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
 }
 
@@ -556,11 +556,11 @@ export interface PwsRenewProjectorLocksRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsRevokeOauth2RefreshTokenRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsRevokeOauth2RefreshTokenRs, extends PwsResponse: as received. */
 export interface PwsRevokeOauth2RefreshTokenRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -568,7 +568,7 @@ export interface PwsRevokeOauth2RefreshTokenRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
 }
 
@@ -580,11 +580,11 @@ export interface PwsRevokeOauth2RefreshTokenRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsTestRateLimiterRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsTestRateLimiterRs, extends PwsResponse: as received. */
 export interface PwsTestRateLimiterRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -592,7 +592,7 @@ export interface PwsTestRateLimiterRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
   /** PwsRateLimitSnapshot, minOccurs 0, nillable */
   RateLimitSnapshot?: PwsRateLimitSnapshot;
@@ -606,13 +606,13 @@ export interface PwsTestRateLimiterRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
   /** PwsRateLimitSnapshot, minOccurs 0, nillable */
   RateLimitSnapshot?: PwsRateLimitSnapshotInput;
 }
 
-/** {http://projectorpsa.com/DataContracts/Responses/}PwsUnauthenticateRs, extends PwsResponseBase: as received. */
+/** {http://projectorpsa.com/DataContracts/Responses/}PwsUnauthenticateRs, extends PwsResponse: as received. */
 export interface PwsUnauthenticateRs {
   /** ArrayOfPwsMessage, minOccurs 0, nillable */
   Messages: PwsMessage[];
@@ -620,7 +620,7 @@ export interface PwsUnauthenticateRs {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string;
 }
 
@@ -632,11 +632,11 @@ export interface PwsUnauthenticateRsInput {
   ResponseId?: number;
   /** RequestStatus, minOccurs 0 */
   Status?: RequestStatus;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   ServerTimestampUtc?: string | Date;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsAccountRef: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsAccountRef, extends PwsBase: as received. */
 export interface PwsAccountRef {
   /** xs:string, minOccurs 0, nillable */
   AccountCode?: string;
@@ -685,7 +685,15 @@ export interface PwsAccountSummaryInput {
   Name?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsEntityLockSummary: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsBase: as received. */
+export interface PwsBase {
+}
+
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsBase: as sent. */
+export interface PwsBaseInput {
+}
+
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsEntityLockSummary, extends PwsBase: as received. */
 export interface PwsEntityLockSummary {
   /** PwsProjectorLockEntity, minOccurs 0, nillable */
   EntityIdentity?: PwsProjectorLockEntity;
@@ -701,23 +709,23 @@ export interface PwsEntityLockSummaryInput {
   EntityLockSummary?: PwsEntityLockSummaryItemInput[];
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsEntityLockSummaryItem: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsEntityLockSummaryItem, extends PwsBase: as received. */
 export interface PwsEntityLockSummaryItem {
-  /** xs:int, minOccurs 0 */
+  /** xs:int, minOccurs 0, nillable */
   LockCount?: number;
   /** PwsUserRef, minOccurs 0, nillable */
   LockHolderUserIdentity?: PwsUserRefVariants;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   MostRecentLockAcquisitionTimestamp?: string;
 }
 
 /** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsEntityLockSummaryItem: as sent. */
 export interface PwsEntityLockSummaryItemInput {
-  /** xs:int, minOccurs 0 */
+  /** xs:int, minOccurs 0, nillable */
   LockCount?: number;
   /** PwsUserRef, minOccurs 0, nillable */
   LockHolderUserIdentity?: PwsUserRefInputVariants;
-  /** xs:dateTime, minOccurs 0 */
+  /** xs:dateTime, minOccurs 0, nillable */
   MostRecentLockAcquisitionTimestamp?: string | Date;
 }
 
@@ -769,10 +777,10 @@ export interface PwsMessage {
   ErrorText?: string;
   /** MessageType, minOccurs 0 */
   Type?: MessageType;
-  /** xs:int, minOccurs 0, nillable */
-  ReferenceId1?: number;
-  /** xs:int, minOccurs 0, nillable */
-  ReferenceId2?: number;
+  /** xs:string, minOccurs 0, nillable */
+  ReferenceId1?: string;
+  /** xs:string, minOccurs 0, nillable */
+  ReferenceId2?: string;
 }
 
 /** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsMessage: as sent. */
@@ -787,13 +795,13 @@ export interface PwsMessageInput {
   ErrorText?: string;
   /** MessageType, minOccurs 0 */
   Type?: MessageType;
-  /** xs:int, minOccurs 0, nillable */
-  ReferenceId1?: number;
-  /** xs:int, minOccurs 0, nillable */
-  ReferenceId2?: number;
+  /** xs:string, minOccurs 0, nillable */
+  ReferenceId1?: string;
+  /** xs:string, minOccurs 0, nillable */
+  ReferenceId2?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLock: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLock, extends PwsBase: as received. */
 export interface PwsProjectorLock {
   /** PwsProjectorLockEntity, minOccurs 0, nillable */
   EntityIdentity?: PwsProjectorLockEntity;
@@ -817,7 +825,7 @@ export interface PwsProjectorLockInput {
   StolenLocks?: PwsEntityLockSummaryItemInput[];
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLockEntity: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLockEntity, extends PwsBase: as received. */
 export interface PwsProjectorLockEntity {
   /** xs:string, minOccurs 0, nillable */
   EntityCode?: string;
@@ -841,7 +849,7 @@ export interface PwsProjectorLockEntityInput {
   LockType?: string;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLockRequest: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsProjectorLockRequest, extends PwsBase: as received. */
 export interface PwsProjectorLockRequest {
   /** PwsProjectorLockEntity, minOccurs 0, nillable */
   EntityIdentity?: PwsProjectorLockEntity;
@@ -897,11 +905,19 @@ export interface PwsRateLimitSnapshotInput {
   UserRateLimit?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsStolenLock: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsReference, extends PwsBase: as received. */
+export interface PwsReference {
+}
+
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsReference: as sent. */
+export interface PwsReferenceInput {
+}
+
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsStolenLock, extends PwsBase: as received. */
 export interface PwsStolenLock {
   /** PwsUserSummary, minOccurs 0, nillable */
   LockStolenByUser?: PwsUserSummary;
-  /** xs:int, minOccurs 0 */
+  /** xs:int, minOccurs 0, nillable */
   ProjectorLockSetId?: number;
 }
 
@@ -909,11 +925,11 @@ export interface PwsStolenLock {
 export interface PwsStolenLockInput {
   /** PwsUserSummary, minOccurs 0, nillable */
   LockStolenByUser?: PwsUserSummaryInput;
-  /** xs:int, minOccurs 0 */
+  /** xs:int, minOccurs 0, nillable */
   ProjectorLockSetId?: number;
 }
 
-/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsUserRef: as received. */
+/** {http://projectorpsa.com/DataContracts/Shared/Common/}PwsUserRef, extends PwsReference: as received. */
 export interface PwsUserRef {
   /** xs:string, minOccurs 0, nillable */
   UserDisplayName?: string;

@@ -89,6 +89,7 @@ export class ProjectorClient {
       policy: (operation) => policyOf(operation, overrides),
       deadlineInMs: options.deadlineInMs ?? 120_000,
       timeoutInMs: options.timeoutInMs ?? 30_000,
+      throwOnTruncation: options.throwOnTruncation ?? false,
     };
   }
 

@@ -48,7 +48,7 @@ function redactMessages(list: PwsMessage[], secrets: readonly string[]): PwsMess
 }
 
 /** The first Error message decides the class; informational ones (e.g. 136) never do. */
-const primary = (list: PwsMessage[]): PwsMessage | undefined => list.find((m) => m.type === 'Error') ?? list.find((m) => m.type === 'Warning');
+const primary = (list: PwsMessage[]): PwsMessage | undefined => list.find((m) => m.type === 'Error' || m.type === 'FatalError') ?? list.find((m) => m.type === 'Warning');
 
 function classify(info: FaultInfo, ctx: MapContext, channel: 'fault' | 'in-band'): ProjectorError {
   const msgs = redactMessages(info.messages, ctx.secrets);

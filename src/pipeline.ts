@@ -5,7 +5,8 @@
  *   2. session: the current ticket; a lazy, single-flight login when there is none
  *   3. admit at the gate: rate-limit pause, per-user slot, pacing (rate-limit/controller.ts)
  *   4. send: node-soap over our transport (soap/adapter.ts, soap/http-transport.ts)
- *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing
+ *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing,
+ *      a list cut short (104) -> `$truncated` or TruncatedResultError (truncation.ts)
  *   6. decide on a retry (retry.ts): re-login once, pause on 10016, back off on busy/transport, or give up
  */
 import type { Clock } from './clock';
@@ -19,6 +20,7 @@ import { parseRateLimitMessage } from './rate-limit/parse-message';
 import { retryLoop, stopWith } from './retry';
 import type { SessionManager } from './session';
 import { Telemetry } from './telemetry';
+import { checkTruncationOption, noteTruncation } from './truncation';
 import type { SoapAdapter } from './soap/adapter';
 import { decodeResult, encodeRequest, requestBody, type OperationName } from './soap/operations';
 
@@ -35,6 +37,7 @@ export interface PipelineParts {
   /** The client's defaults for CallOptions.deadlineInMs and CallOptions.timeoutInMs. */
   readonly deadlineInMs: number;
   readonly timeoutInMs: number;
+  readonly throwOnTruncation: boolean;
 }
 
 export interface PipelineOptions {
@@ -45,6 +48,7 @@ export interface PipelineOptions {
   deadlineInMs?: number;
   /** Logout must not log in again to log out. */
   noRelogin?: boolean;
+  throwOnTruncation?: boolean;
 }
 
 let requestCounter = Math.floor(Math.random() * 1_000_000);
@@ -59,6 +63,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
   Telemetry.identified(requestId);
   checkDuration(operation, 'deadlineInMs', options.deadlineInMs);
   checkDuration(operation, 'timeoutInMs', options.timeoutInMs);
+  checkTruncationOption(operation, options.throwOnTruncation);
   const deadlineAt = parts.clock.now() + (options.deadlineInMs ?? parts.deadlineInMs);
 
   // 1. Validate and encode, once: only the ticket changes between attempts.
@@ -130,6 +135,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
         // The call ran and succeeded: a hook that fails on its warning must not make it look failed (and re-sent).
         logger.warn('the onRateLimited hook failed on a rate-limit warning; the call itself succeeded', { operation, requestId, error: (error as Error)?.name ?? typeof error });
       }
+      noteTruncation(result, { operation, requestId, request, logger, throwOnTruncation: options.throwOnTruncation, clientDefault: parts.throwOnTruncation });
       logger.debug('call answered', { operation, requestId, status: result.Status, messages: (result.Messages as unknown[]).length, attempt: attempt.number });
       return result;
     },

@@ -28,7 +28,7 @@ async function widenContract(dir: string): Promise<void> {
   const edit = async (n: string, f: (t: string) => string) => fs.writeFile(file(n), f(await fs.readFile(file(n), 'utf8')));
 
   await edit('xsd2.xsd', (t) =>
-    insertBefore(t, '<xs:complexType name="PwsAuthenticateRq">', range.map((op) => `<xs:complexType name="${op}Rq"><xs:complexContent mixed="false"><xs:extension base="tns:PwsRequestBase"><xs:sequence>
+    insertBefore(t, '<xs:complexType name="PwsAuthenticateRq">', range.map((op) => `<xs:complexType name="${op}Rq"><xs:complexContent mixed="false"><xs:extension base="tns:PwsRequest"><xs:sequence>
 <xs:element minOccurs="0" name="Locks" nillable="true" type="q3:ArrayOfPwsProjectorLockRequest"/><xs:element minOccurs="0" name="ProjectorLockSetId" nillable="true" type="xs:int"/>
 </xs:sequence></xs:extension></xs:complexContent></xs:complexType><xs:element name="${op}Rq" nillable="true" type="tns:${op}Rq"/>\n`).join('')),
   );

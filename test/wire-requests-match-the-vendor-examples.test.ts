@@ -125,7 +125,10 @@ async function xsdSequence(typeName: string): Promise<string[]> {
   const find = (n: XmlNode, local: string): XmlNode[] => n.children.flatMap((c) => (c.ns === XS && c.local === local ? [c] : find(c, local)));
   const typeNode = xsd.children.find((c) => c.local === 'complexType' && c.attrs['{}name'] === typeName)!;
   const ext = find(typeNode, 'extension')[0];
-  const base = ext ? await xsdSequence(ext.attrs['{}base'].split(':')[1]) : [];
+  // PwsRequest's own base, Shared/Common's PwsBase, lives in another schema and has no members.
+  const [prefix, baseName] = ext ? ext.attrs['{}base'].split(':') : [];
+  if (ext && prefix !== 'tns' && baseName !== 'PwsBase') throw new Error(`${typeName}: base ${ext.attrs['{}base']} is not in xsd2.xsd`);
+  const base = ext && prefix === 'tns' ? await xsdSequence(baseName) : [];
   return [...base, ...find(typeNode, 'element').map((e) => `{${tns}}${e.attrs['{}name']}`)];
 }
 
