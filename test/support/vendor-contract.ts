@@ -3,13 +3,13 @@
  * project's own codegen. Its schemaLocations point at the live server (`...svc?xsd=xsdN`), and loadContract follows
  * local files only, so the texts go into a temp folder first with each location renamed to `xsdN.xsd`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadContract } from '../../scripts/codegen/load';
 import { compileWsdl, type WsdlModel } from '../../scripts/codegen/wsdl';
 import { compileSchemas, type SchemaModel } from '../../scripts/codegen/xsd';
-import { readVendorContract, vendorWsdlDir } from '../../scripts/vendor-service';
+import { localize, readVendorContract, vendorWsdlDir } from '../../scripts/vendor-service';
 
 export interface CompiledContract {
   schema: SchemaModel;
@@ -23,13 +23,9 @@ export function compileContract(entry: string): CompiledContract {
 }
 
 export function compileVendorContract(): CompiledContract {
-  const vendor = readVendorContract();
-  const localize = (text: string) => text.replace(/schemaLocation="[^"]*\?xsd=(xsd\d+)"/g, 'schemaLocation="$1.xsd"');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'pws-vendor-'));
   try {
-    writeFileSync(path.join(dir, 'PwsProjectorServices.wsdl'), localize(vendor.wsdl));
-    for (const [id, text] of vendor.xsds) writeFileSync(path.join(dir, `${id}.xsd`), localize(text));
-    return compileContract(path.join(dir, 'PwsProjectorServices.wsdl'));
+    return compileContract(localize(readVendorContract(), dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
