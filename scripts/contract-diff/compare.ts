@@ -21,7 +21,13 @@ const SIDES: Readonly<Record<Usage, Direction>> = { request: 'sent', result: 're
 const EVERYWHERE: ReadonlySet<Usage> = new Set(['request', 'result']);
 
 const requiredToSend = (m: ContractMember) => !m.many && m.minOccurs >= 1 && !m.nillable;
-const alwaysReceived = (m: ContractMember) => m.many || (m.minOccurs >= 1 && !m.nillable);
+/**
+ * Whether a result member may now be absent where it never was: WCF writes every non-nillable (value type) member
+ * even with minOccurs 0, so losing either minOccurs 1 or non-nillable lets undefined reach code that never saw it.
+ * A collection arrives as an array either way.
+ */
+const mayNowBeAbsent = (was: ContractMember, now: ContractMember) =>
+  !now.many && ((was.minOccurs >= 1 && now.minOccurs < 1) || (!was.nillable && now.nillable));
 const presence = (m: ContractMember) => (requiredToSend(m) ? 'required' : 'optional');
 
 /** The members of `b` that keep their relative order from `a` (a longest common subsequence); the rest moved. */
@@ -31,8 +37,11 @@ function unmoved(a: readonly string[], b: readonly string[]): Set<string> {
   for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) len[i][j] = a[i] === b[j] ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
   const keep = new Set<string>();
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i] === b[j]) (keep.add(a[i]), i++, j++);
-    else if (len[i + 1][j] >= len[i][j + 1]) i++;
+    if (a[i] === b[j]) {
+      keep.add(a[i]);
+      i++;
+      j++;
+    } else if (len[i + 1][j] >= len[i][j + 1]) i++;
     else j++;
   }
   return keep;
@@ -61,7 +70,9 @@ export function compareContracts(before: ComparableContract, after: ComparableCo
   for (const name of after.types.keys()) pair(name, name);
   for (const [name, o] of before.operations) {
     const n = after.operations.get(name);
-    if (n) (pair(o.requestType, n.requestType), pair(o.resultType, n.resultType));
+    if (!n) continue;
+    pair(o.requestType, n.requestType);
+    pair(o.resultType, n.resultType);
   }
   for (let i = 0; i < queue.length; i++) {
     const [o, n] = [before.types.get(oldOf.get(queue[i])!)!, after.types.get(queue[i])!];
@@ -137,7 +148,7 @@ function compareType(o: ContractType, n: ContractType, usage: ReadonlySet<Usage>
     if (was.nillable !== m.nillable) aspects.push([was.nillable ? 'nillable' : 'not nillable', m.nillable ? 'nillable' : 'not nillable']);
     if (was.minOccurs !== m.minOccurs || was.nillable !== m.nillable || was.many !== m.many) {
       kinds.request.push(!requiredToSend(was) && requiredToSend(m) ? 'becameRequired' : 'presenceRelaxed');
-      kinds.result.push(alwaysReceived(was) && !alwaysReceived(m) ? 'mayBeAbsent' : 'presenceRelaxed');
+      kinds.result.push(mayNowBeAbsent(was, m) ? 'mayBeAbsent' : 'presenceRelaxed');
     }
     if (was.ns !== m.ns) {
       aspects.push([`namespace ${was.ns || '(none)'}`, `namespace ${m.ns || '(none)'}`]);
