@@ -229,3 +229,18 @@ test('the command line takes --check and --format text|markdown, and refuses any
   expect(parseArgs(['http://h/x.svc', '--format', 'html'])).toEqual({ error: '--format is text or markdown, not html' });
   expect(parseArgs(['http://h/x.svc', '--format'])).toEqual({ error: '--format needs text or markdown' });
 });
+
+test("an operation's namespace or wrapper member changed is breaking", async () => {
+  const [ns, v2] = ['http://projectorpsa.com/PwsProjectorServices/', 'http://projectorpsa.com/PwsProjectorServices/V2/'];
+  const moved = await variant([
+    ['xsd0.xsd', `targetNamespace="${ns}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="${ns}"`, `targetNamespace="${v2}" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="${v2}"`],
+    ['PwsProjectorServices.wsdl', `schemaLocation="xsd0.xsd" namespace="${ns}"`, `schemaLocation="xsd0.xsd" namespace="${v2}"`],
+    ['PwsProjectorServices.wsdl', 'xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/"', `xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:v2="${v2}"`],
+    ['PwsProjectorServices.wsdl', /element="tns:/g, 'element="v2:'],
+  ]);
+  const all = lines(ours, moved);
+  expect(all).toContain(`~ operation PwsTestRateLimiter: namespace ${ns} -> ${v2} [breaking]`);
+  expect(all).toEqual([...ours.operations.keys()].map((op) => `~ operation ${op}: namespace ${ns} -> ${v2} [breaking]`).concat([`contract: ${ours.operations.size} changes, ${ours.operations.size} breaking`]));
+  const rewrapped = await variant([['xsd0.xsd', 'name="PwsTestRateLimiterResult" nillable="true"', 'name="Result" nillable="true"']]);
+  expect(lines(ours, rewrapped)).toEqual(['~ operation PwsTestRateLimiter: result member PwsTestRateLimiterResult -> Result [breaking]', 'contract: 1 changes, 1 breaking']);
+});
