@@ -1,5 +1,5 @@
 /**
- * `npm run fetch-wsdl -- <service URL> [--out <dir>]`: replaces wsdl/ (or `--out <dir>`) with the live contract, so
+ * `npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown]`: replaces wsdl/ (or `--out <dir>`) with the live contract, so
  * "the vendor changed the service" is two commands (fetch-wsdl, then generate).
  *
  * Input: the .svc URL (fetches `?wsdl`) or an explicit `?wsdl` / `?singleWsdl` URL.
@@ -32,6 +32,7 @@
  *   and every wsdl:import) and xs:schema for a schema (every xs:import / xs:include);
  * - HTTP errors, unreachable hosts, timeouts, redirects off the origin and oversized documents fail the same way.
  * Usage errors (no URL, two URLs, an unknown option, `--out` without a folder) print the usage and exit with 2.
+ * After the run it prints the contract diff; `--check` writes nothing and exits 0 / 3 / 4 (fetch-wsdl-command.ts).
  *
  * Safety: http(s) only, every document from the service's own origin (redirects included), a size cap, a timeout,
  * no DOCTYPE; output is staged beside the folder and swapped in whole, so a failed run leaves it untouched.
@@ -48,7 +49,6 @@ const MAX_DOCUMENTS = 200;
 const MAX_REDIRECTS = 5;
 const REQUEST_TIMEOUT_IN_MS = 30_000;
 const XML_CONTENT_TYPES = new Set(['text/xml', 'application/xml', 'application/wsdl+xml', 'application/xsd+xml']);
-const USAGE = 'usage: npm run fetch-wsdl -- <service URL> [--out <dir>]';
 
 export interface FetchWsdlOptions {
   url: string;
@@ -64,7 +64,7 @@ const KIND_ROOT: Record<Kind, { uri: string; local: string; label: string }> = {
   schema: { uri: XS, local: 'schema', label: 'an XML Schema (xs:schema)' },
 };
 
-const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
+export const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
 
 /** Why a network call failed, in a few words (fetch hides the reason in `cause`). */
 function reason(err: unknown): string {
@@ -386,45 +386,9 @@ export async function fetchWsdl(options: FetchWsdlOptions): Promise<string[]> {
   return names;
 }
 
-/** The command line: `<service URL> [--out <dir>]` (also `--out=<dir>`), or `--help`. */
-export function parseArgs(args: string[]): { url: string; outDir?: string } | { help: true } | { error: string } {
-  let url: string | undefined;
-  let outDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (arg === '--out' || arg.startsWith('--out=')) {
-      const value = arg === '--out' ? args[++i] : arg.slice('--out='.length);
-      if (!value) return { error: '--out needs a folder' };
-      if (outDir !== undefined) return { error: '--out given twice' };
-      outDir = value;
-    } else if (arg.startsWith('-')) {
-      return { error: `unknown option ${arg}` };
-    } else if (url !== undefined) {
-      return { error: `one service URL only (got ${url} and ${arg})` };
-    } else {
-      url = arg;
-    }
-  }
-  if (!url) return { error: 'the service URL is missing' };
-  return { url, outDir };
-}
-
 if (require.main === module) {
-  const parsed = parseArgs(process.argv.slice(2));
-  if ('help' in parsed) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if ('error' in parsed) {
-    console.error(`fetch-wsdl: ${parsed.error}\n${USAGE}`);
-    process.exit(2);
-  }
-  fetchWsdl(parsed).then(
-    () => console.log('next: npm run generate'),
-    (err: unknown) => {
-      console.error(`fetch-wsdl failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
-      process.exit(1);
-    },
-  );
+  // Arguments, the contract diff and the exit codes live in fetch-wsdl-command.ts.
+  void import('./fetch-wsdl-command').then(({ run }) => run(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }
