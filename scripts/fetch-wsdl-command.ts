@@ -1,7 +1,7 @@
 /**
  * The `npm run fetch-wsdl` command line: arguments, the contract diff after the run, and the exit codes.
  *
- *   npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown]
+ *   npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown] [--timeout-ms <n>]
  *
  * Without --check it replaces wsdl/ (or --out) as before, lists the files written, then prints what changed
  * against the contract it replaced. With --check it writes nothing (the new contract is compiled from a temp
@@ -17,13 +17,15 @@ import { collect, fetchWsdl, oneLine } from './fetch-wsdl';
 
 export const EXIT = { same: 0, failed: 1, usage: 2, changed: 3, breaking: 4 } as const;
 
-export const USAGE = 'usage: npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown]';
+export const USAGE = 'usage: npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown] [--timeout-ms <n>]';
 
 export interface FetchWsdlArgs {
   url: string;
   outDir?: string;
   check: boolean;
   format: DiffFormat;
+  /** Per document; default DEFAULT_TIMEOUT_IN_MS. */
+  timeoutInMs?: number;
 }
 
 /** `<service URL> [--out <dir>] [--check] [--format text|markdown]` (also `--out=` / `--format=`), or `--help`. */
@@ -34,7 +36,12 @@ export function parseArgs(args: string[]): FetchWsdlArgs | { help: true } | { er
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '--help' || flag === '-h') return { help: true };
     if (flag === '--check') found.check = true;
-    else if (flag === '--out' || flag === '--format') {
+    else if (flag === '--timeout-ms') {
+      const value = inline ?? args[++i];
+      const n = Number(value);
+      if (!value || !Number.isInteger(n) || n <= 0) return { error: `--timeout-ms needs a positive whole number of milliseconds${value ? `, not ${value}` : ''}` };
+      found.timeoutInMs = n;
+    } else if (flag === '--out' || flag === '--format') {
       const value = inline ?? args[++i];
       if (!value) return { error: `${flag} needs ${flag === '--out' ? 'a folder' : 'text or markdown'}` };
       if (flag === '--out') {
@@ -49,7 +56,13 @@ export function parseArgs(args: string[]): FetchWsdlArgs | { help: true } | { er
     else found.url = arg;
   }
   if (!found.url) return { error: 'the service URL is missing' };
-  return { url: found.url, check: found.check!, format: found.format ?? 'text', ...(found.outDir !== undefined && { outDir: found.outDir }) };
+  return {
+    url: found.url,
+    check: found.check!,
+    format: found.format ?? 'text',
+    ...(found.outDir !== undefined && { outDir: found.outDir }),
+    ...(found.timeoutInMs !== undefined && { timeoutInMs: found.timeoutInMs }),
+  };
 }
 
 const message = (err: unknown) => oneLine(err instanceof Error ? err.message : String(err));
@@ -60,8 +73,8 @@ function readPrevious(dir: string): ComparableContract {
 }
 
 /** The new contract compiled from a temp folder, so that --check leaves every folder of the project alone. */
-async function readFetched(url: string): Promise<ComparableContract> {
-  const docs = await collect(url);
+async function readFetched(url: string, timeoutInMs?: number): Promise<ComparableContract> {
+  const docs = await collect(url, timeoutInMs);
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'pws-check-'));
   try {
     for (const d of docs) await fs.writeFile(path.join(tmp, d.name), d.text);
@@ -93,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
   const outDir = path.resolve(args.outDir ?? path.join(__dirname, '..', 'wsdl'));
   if (args.check) {
     try {
-      const [before, after] = [readPrevious(outDir), await readFetched(args.url)];
+      const [before, after] = [readPrevious(outDir), await readFetched(args.url, args.timeoutInMs)];
       const changes = compareContracts(before, after);
       print(changes, args, outDir);
       return exitCode(changes);
@@ -112,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
     unreadable = err;
   }
   try {
-    await fetchWsdl({ url: args.url, outDir });
+    await fetchWsdl({ url: args.url, outDir, timeoutInMs: args.timeoutInMs });
   } catch (err) {
     console.error(`fetch-wsdl failed: ${message(err)}`);
     return EXIT.failed;

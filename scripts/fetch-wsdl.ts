@@ -47,13 +47,16 @@ const MAIN_FILE = 'PwsProjectorServices.wsdl';
 const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 const MAX_DOCUMENTS = 200;
 const MAX_REDIRECTS = 5;
-const REQUEST_TIMEOUT_IN_MS = 30_000;
+/** Each document's own deadline; a WCF service that has just started can take over a minute to answer ?wsdl. */
+export const DEFAULT_TIMEOUT_IN_MS = 30_000;
 const XML_CONTENT_TYPES = new Set(['text/xml', 'application/xml', 'application/wsdl+xml', 'application/xsd+xml']);
 
 export interface FetchWsdlOptions {
   url: string;
   outDir?: string;
   quiet?: boolean;
+  /** Per document (default 30 s). */
+  timeoutInMs?: number;
 }
 
 /** What a document must be: a WSDL (wsdl:definitions) or an XML Schema (xs:schema). */
@@ -67,8 +70,8 @@ const KIND_ROOT: Record<Kind, { uri: string; local: string; label: string }> = {
 export const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
 
 /** Why a network call failed, in a few words (fetch hides the reason in `cause`). */
-function reason(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_IN_MS} ms`;
+function reason(err: unknown, timeoutInMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutInMs} ms (raise it with --timeout-ms)`;
   const cause = err instanceof Error ? (err.cause as { message?: string; code?: string } | undefined) : undefined;
   const text = cause?.message || cause?.code || (err instanceof Error ? err.message : String(err));
   return oneLine(text);
@@ -84,15 +87,15 @@ function contentTypeProblem(header: string | null): string | undefined {
 }
 
 /** Downloads one document, staying on the service's origin and under the size cap. Returns the final URL too. */
-async function download(url: URL, origin: string): Promise<{ text: string; url: URL }> {
+async function download(url: URL, origin: string, timeoutInMs: number): Promise<{ text: string; url: URL }> {
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     if (current.origin !== origin) throw new Error(`refusing ${current.href}: not on ${origin}`);
     let res: Response;
     try {
-      res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_IN_MS) });
+      res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(timeoutInMs) });
     } catch (err) {
-      throw new Error(`${current.href}: cannot fetch (${reason(err)})`);
+      throw new Error(`${current.href}: cannot fetch (${reason(err, timeoutInMs)})`);
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
@@ -121,7 +124,7 @@ async function download(url: URL, origin: string): Promise<{ text: string; url: 
         chunks.push(Buffer.from(chunk));
       }
     } catch (err) {
-      throw new Error(`${current.href}: ${err instanceof Error && err.message.startsWith('larger than') ? err.message : `cannot read the answer (${reason(err)})`}`);
+      throw new Error(`${current.href}: ${err instanceof Error && err.message.startsWith('larger than') ? err.message : `cannot read the answer (${reason(err, timeoutInMs)})`}`);
     }
     return { text: Buffer.concat(chunks).toString('utf8'), url: current };
   }
@@ -245,7 +248,7 @@ const isSchemaImport = (t: sax.QualifiedTag) => t.uri === XS && (t.local === 'im
 const isWsdlImport = (t: sax.QualifiedTag) => t.uri === WSDL_NS && t.local === 'import';
 
 /** Fetches the contract and returns every file to write, the main WSDL first. */
-export async function collect(serviceUrl: string): Promise<Document[]> {
+export async function collect(serviceUrl: string, timeoutInMs = DEFAULT_TIMEOUT_IN_MS): Promise<Document[]> {
   let start: URL;
   try {
     start = new URL(serviceUrl);
@@ -265,7 +268,7 @@ export async function collect(serviceUrl: string): Promise<Document[]> {
   while (queue.length) {
     if (fetched.length >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents imported`);
     const { url, name, kind } = queue.shift()!;
-    const answer = await download(url, origin);
+    const answer = await download(url, origin, timeoutInMs);
     if (!byUrl.has(answer.url.href)) byUrl.set(answer.url.href, name);
     const root = checkDocument(answer.text, kind, answer.url);
     const imports = locate(answer.text, (t) => isSchemaImport(t) || isWsdlImport(t));
@@ -379,7 +382,7 @@ export async function writeAtomically(outDir: string, docs: Document[]): Promise
 
 export async function fetchWsdl(options: FetchWsdlOptions): Promise<string[]> {
   const outDir = path.resolve(options.outDir ?? path.join(__dirname, '..', 'wsdl'));
-  const docs = await collect(options.url);
+  const docs = await collect(options.url, options.timeoutInMs);
   await writeAtomically(outDir, docs);
   const names = docs.map((d) => d.name);
   if (!options.quiet) for (const d of docs) console.log(`wrote ${path.join(path.relative(process.cwd(), outDir) || '.', d.name)} (${Buffer.byteLength(d.text)} bytes)`);

@@ -81,12 +81,22 @@ export interface RunningWcfService {
   close(): Promise<void>;
 }
 
+export interface WcfServiceOptions {
+  /** Holds each ?wsdl answer this long: a WCF service that has just started can take over a minute to answer it. */
+  wsdlDelayInMs?: number;
+}
+
 /** Serves `contract` on 127.0.0.1 the way WCF serves metadata. */
-export async function startWcfService(contract: ServedContract): Promise<RunningWcfService> {
+export async function startWcfService(contract: ServedContract, options: WcfServiceOptions = {}): Promise<RunningWcfService> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   let svc = '';
   const server = http.createServer((req, res) => {
+    if (options.wsdlDelayInMs && /\?wsdl$/i.test(req.url ?? '')) setTimeout(() => answer(req, res), options.wsdlDelayInMs);
+    else answer(req, res);
+  });
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (res.destroyed) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query = url.search.slice(1).toLowerCase();
     const xsd = /^xsd=(xsd\d+)$/.exec(query)?.[1];
@@ -99,7 +109,7 @@ export async function startWcfService(contract: ServedContract): Promise<Running
       return;
     }
     res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' }).end(pointAt(body, svc));
-  });
+  };
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
