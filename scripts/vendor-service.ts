@@ -11,6 +11,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
+import { withLaterOperations } from './vendor-later-operations';
+
+export { LATER_OPERATIONS, withLaterOperations } from './vendor-later-operations';
 
 export const SERVICE_PATH = '/OpsProjectorWcfSvc/PwsProjectorServices.svc';
 const ROOT = path.resolve(__dirname, '..');
@@ -128,8 +131,8 @@ export async function startWcfService(contract: ServedContract, options: WcfServ
 }
 
 if (require.main === module) {
-  // `npx ts-node scripts/vendor-service.ts`: serve the vendor's contract until interrupted.
-  startWcfService(readVendorContract()).then((s) => console.log(`serving the vendor's 2019 contract at ${s.url}`), (err: Error) => {
+  // `npx ts-node scripts/vendor-service.ts`: serve the vendor's contract, as the live service has it, until interrupted.
+  startWcfService(withLaterOperations(readVendorContract())).then((s) => console.log(`serving the vendor's 2019 contract + the later operations at ${s.url}`), (err: Error) => {
     console.error(err.message);
     process.exit(1);
   });
