@@ -9,8 +9,7 @@
  * type, is asserted in both directions; the scripted answers are validated against the fetched XSDs, and the
  * simulator's own metadata (now in the WCF layout, from generated/contract.ts) is checked to be that contract.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { emitModel } from '../scripts/codegen/emit';
@@ -18,6 +17,7 @@ import { loadContract } from '../scripts/codegen/load';
 import { compileWsdl } from '../scripts/codegen/wsdl';
 import { compileSchemas } from '../scripts/codegen/xsd';
 import { copyProject, EXTRA_OPERATIONS, sampleBody, startWcfService, TEMPURI_NS, WIDGETS_NS, type ProjectCopy, type WcfService } from './support/wcf-service';
+import { runCommand as run, type CommandRun as Run } from './support/run-command';
 import { validateEnvelope } from './support/xsd';
 
 // npm, ts-node and tsc start as child processes (about 30 s together here); generous for a loaded machine.
@@ -25,23 +25,6 @@ jest.setTimeout(150_000);
 
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SEVEN_DIGITS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command in `cwd` (npm and npx from beside this node when they are there). */
-function run(command: 'npm' | 'npx' | 'node', args: string[], cwd: string): Promise<Run> {
-  const beside = path.join(path.dirname(process.execPath), command);
-  const file = command === 'node' ? process.execPath : existsSync(beside) ? beside : command;
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** Raw request envelopes for the XSD check of the scripted answers: every member set (or every nillable one nil). */
 function rawRequests(): Record<string, { body: string; soapAction: string }> {

@@ -10,31 +10,15 @@
  *
  * Without the vendor's files: skipped loudly, or a failure under CI=true.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { readVendorContract, startWcfService, vendorWsdlDir, withLaterOperations, type RunningWcfService } from '../scripts/vendor-service';
+import { runCommand, type CommandRun } from './support/run-command';
 import { validateEnvelope } from './support/xsd';
 import { copyProject, ROOT, type ProjectCopy } from './support/wcf-service';
 
 // fetch-wsdl, generate (1,100 files), a whole-project tsc and a ts-node run: about a minute on a quiet machine.
 jest.setTimeout(300_000);
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: 'npm' | 'node', args: string[], cwd: string): Promise<Run> {
-  const beside = path.join(path.dirname(process.execPath), command);
-  const file = command === 'node' ? process.execPath : existsSync(beside) ? beside : command;
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** The code a team writes after the refresh; it prints one JSON line with what it observed. */
 const CONSUMER = String.raw`
@@ -156,12 +140,12 @@ if (!VENDOR_DIR) {
   describe('the refresh path on the vendor’s real contract', () => {
     let service: RunningWcfService;
     let project: ProjectCopy;
-    const steps: Record<string, Run & { seconds: number }> = {};
+    const steps: Record<string, CommandRun & { seconds: number }> = {};
     let out: Record<string, Record<string, unknown>>;
 
     const step = async (name: string, command: 'npm' | 'node', args: string[]) => {
       const t0 = performance.now();
-      steps[name] = { ...(await run(command, args, project.dir)), seconds: (performance.now() - t0) / 1000 };
+      steps[name] = { ...(await runCommand(command, args, project.dir, 240_000)), seconds: (performance.now() - t0) / 1000 };
       return steps[name];
     };
 

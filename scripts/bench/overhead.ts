@@ -4,12 +4,13 @@
  * with its default HTTP client, (c) ProjectorClient. Rounds are interleaved so drift hits all three alike.
  * Also: cold start of the built package in a fresh process, and RSS growth over 20k facade calls.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { createClientAsync } from 'soap';
 import { ProjectorClient } from '../../src';
 import { RawSoap } from './raw-soap';
+import { startSimulatorProcess } from './simulator-process';
 import { round, summarize, table } from './stats';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -19,22 +20,6 @@ const ROUNDS = 5;
 const PER_ROUND = 600;
 const RSS_CALLS = 20_000;
 const COLD_STARTS = 5;
-
-async function startSimulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', '--json', 'simulator', '--port', '0', '--rate-limit-mode', 'Disabled'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, child };
-}
 
 type Call = () => Promise<unknown>;
 
@@ -66,7 +51,7 @@ async function coldStarts(url: string): Promise<{ inProcessMs: number; processMs
 }
 
 export async function run(): Promise<string> {
-  const { url, child } = await startSimulatorProcess();
+  const { url, child } = await startSimulatorProcess(ROOT);
   const raw = new RawSoap(url);
   const facade = new ProjectorClient({ endpoint: url, credentials: ALICE });
   try {

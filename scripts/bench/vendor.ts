@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { copyProject, type ProjectCopy } from '../../test/support/wcf-service';
 import { readVendorContract, startWcfService, withLaterOperations } from '../vendor-service';
 import { minimalEnvelope } from './envelope';
+import { startSimulatorProcess } from './simulator-process';
 import { round, summarize, table } from './stats';
 
 const PROBE_ROUNDS = 2;
@@ -88,22 +89,6 @@ function sh(command: string, args: string[], cwd: string): Promise<string> {
 async function countFiles(dir: string): Promise<number> {
   const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isFile()).length;
-}
-
-async function startSimulator(cwd: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts', '--json', 'simulator', '--port', '0', '--rate-limit-mode', 'Disabled'], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator in ${cwd} exited (${code})`)));
-  });
-  return { url: (JSON.parse(line) as { url: string }).url, child };
 }
 
 /** Forwards to `target` and keeps the body of every PwsTestRateLimiter request. */
@@ -191,7 +176,7 @@ export async function run(): Promise<string> {
       contracts.map(async (c) => {
         await fs.writeFile(path.join(c.copy.dir, PROBE_FILE), PROBE);
         await fs.writeFile(path.join(c.copy.dir, START_FILE), START);
-        const sim = await startSimulator(c.copy.dir);
+        const sim = await startSimulatorProcess(c.copy.dir);
         sims.push(sim.child);
         return sim.url;
       }),
