@@ -200,10 +200,11 @@ export async function run(): Promise<string> {
     ),
   );
   console.log(`\nvendor copy: npm run generate ${round(built.generateS, 1)} s, ${built.files} files under generated/`);
+  const r2 = (n: number) => n.toFixed(2);
   return (
-    `vendor: envelope_ratio=${round(vendor.envelopeBytes / vendor.minimalBytes)} first_call_ratio=${round(ratio('firstCallMs'))} ` +
-    `call_cpu_ratio=${round(ratio('cpuPerCallMs'))} heap_ratio=${round(ratio('heapMb'))} tsnode_start_ratio=${round(ratio('startMs'))} ` +
-    `generate_s=${round(built.generateS, 1)} generated_files=${built.files}`
+    `vendor: envelope_ratio=${r2(vendor.envelopeBytes / vendor.minimalBytes)} first_call_ratio=${r2(ratio('firstCallMs'))} ` +
+    `call_cpu_ratio=${r2(ratio('cpuPerCallMs'))} heap_ratio=${r2(ratio('heapMb'))} tsnode_start_ratio=${r2(ratio('startMs'))} ` +
+    `generate_s=${built.generateS.toFixed(1)} generated_files=${built.files}`
   );
 }
 
