@@ -350,8 +350,11 @@ export class Decoder {
     if (node.children.length > 0) this.fail(where, `should be a value (${leaf.label}) but holds elements (${node.children[0].local})`);
     const text = node.text;
     if (leaf.kind === 'string') {
-      // Strings are kept exactly (whitespace included); an enum value a newer server added is kept as sent.
-      return leaf.enumeration ? text.trim() : text;
+      if (!leaf.enumeration) return text; // kept exactly, whitespace included
+      // An enum value a newer server added is kept as sent; an empty one is no value at all.
+      const value = text.trim();
+      if (value === '' && !leaf.enumeration.has('')) this.fail(where, `is empty, which is not a valid ${leaf.label}`);
+      return value;
     }
     const trimmed = text.trim();
     if (trimmed === '') this.fail(where, `is empty, which is not a valid ${leaf.label}`);
