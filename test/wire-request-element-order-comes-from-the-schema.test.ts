@@ -50,7 +50,7 @@ it('declares each namespace once, on the Envelope, and only those the body uses'
 });
 
 it('sends a derived instance ($type) with xsi:type, the base type’s members before its own', async () => {
-  const holder = { $type: 'PwsUserSummary', LastName: 'Doe', UserUid: '1152921504607067736', FirstName: 'Jane', UserDisplayName: 'Jane Doe' };
+  const holder = { $type: 'PwsUserSummary' as const, LastName: 'Doe', UserUid: '1152921504607067736', FirstName: 'Jane', UserDisplayName: 'Jane Doe' };
   const item = { LockCount: 1, LockHolderUserIdentity: holder, MostRecentLockAcquisitionTimestamp: '2018-10-30T21:08:14.9814113Z' };
   await client.call('PwsCheckProjectorLocks', { LocksToSteal: [{ EntityIdentity: { EntityCode: 'P1', LockType: 'P' }, EntityLockSummary: [item] }] });
   const sent = find(bodyPayload(lastBody()), 'LockHolderUserIdentity', NS.common)!;
