@@ -23,7 +23,7 @@ let answer = '';
 beforeAll(async () => {
   // Echoes the RequestId as the server does, so that only the broken value can be what is wrong.
   capture = await startCapture((req) => {
-    const id = /RequestId>(\d+)</.exec(req.body)![1];
+    const id = /RequestId[^>]*>(\d+)</.exec(req.body)![1];
     return { body: answer.replace(/(<ResponseId[^>]*>)1(<\/ResponseId>)/, `$1${id}$2`) };
   });
 });

@@ -31,7 +31,7 @@ describe('the HTTP exchange of a call', () => {
   };
   /** Answers with `body`, its ResponseId echoing the request's RequestId. */
   const echoing = (body: string, status = 200) => (req: Parameters<Parameters<typeof startServer>[0]>[0], res: Parameters<Parameters<typeof startServer>[0]>[1], requestBody: string) => {
-    const id = /RequestId>(\d+)</.exec(requestBody)?.[1] ?? '0';
+    const id = /RequestId[^>]*>(\d+)</.exec(requestBody)?.[1] ?? '0';
     reply(body.replace(/(<ResponseId[^>]*>)1(<\/ResponseId>)/, `$1${id}$2`), status, XML)(req, res, requestBody);
   };
   afterAll(async () => {

@@ -91,7 +91,7 @@ describe('through the client', () => {
   beforeAll(async () => {
     // The server answers the request it was sent: the fault's ResponseId is the request's RequestId.
     capture = await startCapture((req) => {
-      const id = /RequestId>(\d+)</.exec(req.body)![1];
+      const id = /RequestId[^>]*>(\d+)</.exec(req.body)![1];
       return { status: 500, body: faultXml.replace('<ResponseId>1</ResponseId>', `<ResponseId>${id}</ResponseId>`) };
     });
     client = new ProjectorClient({ endpoint: capture.url, sessionTicket: 'AYlq2lioh82F1PapkJ+Npg==' });

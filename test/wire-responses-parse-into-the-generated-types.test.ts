@@ -20,7 +20,7 @@ let client: ProjectorClient;
 
 beforeAll(async () => {
   capture = await startCapture((req) => {
-    const id = /RequestId>(\d+)</.exec(req.body)![1];
+    const id = /RequestId[^>]*>(\d+)</.exec(req.body)![1];
     return { body: nextBody.replace(/(<ResponseId[^>]*>)1(<\/ResponseId>)/, `$1${id}$2`) };
   });
   client = new ProjectorClient({ endpoint: capture.url, sessionTicket: 'AYlq2lioh82F1PapkJ+Npg==' });
@@ -35,7 +35,7 @@ async function serve(body: string): Promise<void> {
   nextBody = body;
 }
 /** The RequestId of the last request sent: the ResponseId the result must carry. */
-const lastRequestId = () => Number(/RequestId>(\d+)</.exec(capture.requests[capture.requests.length - 1].body)![1]);
+const lastRequestId = () => Number(/RequestId[^>]*>(\d+)</.exec(capture.requests[capture.requests.length - 1].body)![1]);
 
 it('PwsAuthenticate: nil RedirectUrl absent, empty Messages [], Int64 Uids and a 7-digit timestamp exact, a derived type read as declared', async () => {
   await serve(await fixture('authenticate-response.xml'));

@@ -79,7 +79,7 @@ const COMMON_SERVICES_NS = 'http://projectorpsa.com/CommonServices/';
  */
 export function okAnswer(request: CapturedRequest): CannedResponse {
   const op = /\/(Pws\w+)"?$/.exec(String(request.headers.soapaction))![1];
-  const id = /RequestId>(\d+)</.exec(request.body)?.[1] ?? '0';
+  const id = /RequestId[^>]*>(\d+)</.exec(request.body)?.[1] ?? '0';
   return {
     body: `<s:Envelope xmlns:s="${SOAP_ENV}"><s:Body><${op}Response xmlns="${SERVICE_NS}"><${op}Result xmlns:c="${COMMON_SERVICES_NS}">` +
       `<c:Messages/><c:ResponseId>${id}</c:ResponseId><c:Status>Ok</c:Status><c:ServerTimestampUtc>2018-10-30T21:08:14.9814113Z</c:ServerTimestampUtc>` +
