@@ -1,12 +1,12 @@
 /**
- * The generated contract model (generated/model.ts) is what the codec sends and reads by: members in the order
+ * The generated contract model (generated/model.json, read through generated/index.ts) is what the codec sends and reads by: members in the order
  * the XSD declares them (base type first), each in the namespace it has on the wire, operations with the binding's
  * soapAction. Checked on wsdl/ through the compiler, and on the committed file, which must say the same thing.
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as committed from '../generated/model';
+import * as committed from '../generated';
 import { emitTypes } from '../scripts/codegen/emit-types';
 import { loadContract } from '../scripts/codegen/load';
 import { compileWsdl } from '../scripts/codegen/wsdl';
@@ -96,7 +96,7 @@ it('resolves simple types to their builtin, with enumerations', () => {
     .toEqual([`{${XS}}string`, `{${XS}}int`, `{${XS}}duration`]);
 });
 
-it('names only type keys it defines (builtins included), and the committed model.ts says exactly this', () => {
+it('names only type keys it defines (builtins included), and the committed model.json says exactly this', () => {
   const used = [...schema.types.values()].flatMap((t) => (t.kind === 'complex' ? [...t.members.map((m) => m.type), ...(t.base ? [t.base] : [])] : [t.base]));
   used.push(...[...schema.elements.values()].map((e) => e.type), ...[...wsdl.operations.values()].flatMap((o) => [o.requestType, o.resultType]));
   expect(used.filter((k) => !schema.types.has(k))).toEqual([]);

@@ -288,8 +288,15 @@ export class Decoder {
     return this.fail(path, `arrived as ${node.type}, which is not ${typeKey} or derived from it`);
   }
 
+  /** An element with members carries no text of its own (whitespace between its children aside). */
+  private noText(node: XNode | undefined, path: string): void {
+    const text = node?.text.trim();
+    if (text) this.fail(path, `should be an element with members, got text '${text.slice(0, 40)}'`);
+  }
+
   complex(typeKey: string, node: XNode | undefined, path: string): Record<string, unknown> {
     if (!this.schema.complex(typeKey)) return this.fail(path, `has a type the model does not know (${typeKey})`);
+    this.noText(node, path);
     const actualKey = node ? this.actualType(typeKey, node, path) : typeKey;
     const t = this.schema.complex(actualKey)!;
     const groups = new Map<MemberModel, XNode[]>();
@@ -328,6 +335,7 @@ export class Decoder {
   member(typeKey: string, node: XNode | undefined, where: string): unknown {
     const item = this.schema.collectionItem(typeKey);
     if (item) {
+      this.noText(node, where);
       const items = node && !node.nil ? node.children.filter((c) => c.local === item.name) : [];
       for (const c of items) if (c.ns !== item.ns) this.fail(`${where}.${c.local}`, `arrived in namespace '${c.ns}', not '${item.ns}'`);
       return items.filter((c) => !c.nil).map((c, i) => this.member(item.type, c, `${where}[${i}]`));
@@ -342,8 +350,11 @@ export class Decoder {
     if (node.children.length > 0) this.fail(where, `should be a value (${leaf.label}) but holds elements (${node.children[0].local})`);
     const text = node.text;
     if (leaf.kind === 'string') {
-      // Strings are kept exactly (whitespace included); an enum value a newer server added is kept as sent.
-      return leaf.enumeration ? text.trim() : text;
+      if (!leaf.enumeration) return text; // kept exactly, whitespace included
+      // An enum value a newer server added is kept as sent; an empty one is no value at all.
+      const value = text.trim();
+      if (value === '' && !leaf.enumeration.has('')) this.fail(where, `is empty, which is not a valid ${leaf.label}`);
+      return value;
     }
     const trimmed = text.trim();
     if (trimmed === '') this.fail(where, `is empty, which is not a valid ${leaf.label}`);
