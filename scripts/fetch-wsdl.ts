@@ -1,5 +1,5 @@
 /**
- * `npm run fetch-wsdl -- <service URL> [--out <dir>]`: replaces wsdl/ (or `--out <dir>`) with the live contract, so
+ * `npm run fetch-wsdl -- <service URL> [--out <dir>] [--check] [--format text|markdown]`: replaces wsdl/ (or `--out <dir>`) with the live contract, so
  * "the vendor changed the service" is two commands (fetch-wsdl, then generate).
  *
  * Input: the .svc URL (fetches `?wsdl`) or an explicit `?wsdl` / `?singleWsdl` URL.
@@ -32,6 +32,7 @@
  *   and every wsdl:import) and xs:schema for a schema (every xs:import / xs:include);
  * - HTTP errors, unreachable hosts, timeouts, redirects off the origin and oversized documents fail the same way.
  * Usage errors (no URL, two URLs, an unknown option, `--out` without a folder) print the usage and exit with 2.
+ * After the run it prints the contract diff; `--check` writes nothing and exits 0 / 3 / 4 (fetch-wsdl-command.ts).
  *
  * Safety: http(s) only, every document from the service's own origin (redirects included), a size cap, a timeout,
  * no DOCTYPE; output is staged beside the folder and swapped in whole, so a failed run leaves it untouched.
@@ -46,14 +47,16 @@ const MAIN_FILE = 'PwsProjectorServices.wsdl';
 const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
 const MAX_DOCUMENTS = 200;
 const MAX_REDIRECTS = 5;
-const REQUEST_TIMEOUT_IN_MS = 30_000;
+/** Each document's own deadline; a WCF service that has just started can take over a minute to answer ?wsdl. */
+export const DEFAULT_TIMEOUT_IN_MS = 30_000;
 const XML_CONTENT_TYPES = new Set(['text/xml', 'application/xml', 'application/wsdl+xml', 'application/xsd+xml']);
-const USAGE = 'usage: npm run fetch-wsdl -- <service URL> [--out <dir>]';
 
 export interface FetchWsdlOptions {
   url: string;
   outDir?: string;
   quiet?: boolean;
+  /** Per document (default 30 s). */
+  timeoutInMs?: number;
 }
 
 /** What a document must be: a WSDL (wsdl:definitions) or an XML Schema (xs:schema). */
@@ -64,11 +67,11 @@ const KIND_ROOT: Record<Kind, { uri: string; local: string; label: string }> = {
   schema: { uri: XS, local: 'schema', label: 'an XML Schema (xs:schema)' },
 };
 
-const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
+export const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, '; ').trim();
 
 /** Why a network call failed, in a few words (fetch hides the reason in `cause`). */
-function reason(err: unknown): string {
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${REQUEST_TIMEOUT_IN_MS} ms`;
+function reason(err: unknown, timeoutInMs: number): string {
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return `no answer within ${timeoutInMs} ms (raise it with --timeout-ms)`;
   const cause = err instanceof Error ? (err.cause as { message?: string; code?: string } | undefined) : undefined;
   const text = cause?.message || cause?.code || (err instanceof Error ? err.message : String(err));
   return oneLine(text);
@@ -84,15 +87,15 @@ function contentTypeProblem(header: string | null): string | undefined {
 }
 
 /** Downloads one document, staying on the service's origin and under the size cap. Returns the final URL too. */
-async function download(url: URL, origin: string): Promise<{ text: string; url: URL }> {
+async function download(url: URL, origin: string, timeoutInMs: number): Promise<{ text: string; url: URL }> {
   let current = url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     if (current.origin !== origin) throw new Error(`refusing ${current.href}: not on ${origin}`);
     let res: Response;
     try {
-      res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_IN_MS) });
+      res = await fetch(current, { redirect: 'manual', signal: AbortSignal.timeout(timeoutInMs) });
     } catch (err) {
-      throw new Error(`${current.href}: cannot fetch (${reason(err)})`);
+      throw new Error(`${current.href}: cannot fetch (${reason(err, timeoutInMs)})`);
     }
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
@@ -121,7 +124,7 @@ async function download(url: URL, origin: string): Promise<{ text: string; url: 
         chunks.push(Buffer.from(chunk));
       }
     } catch (err) {
-      throw new Error(`${current.href}: ${err instanceof Error && err.message.startsWith('larger than') ? err.message : `cannot read the answer (${reason(err)})`}`);
+      throw new Error(`${current.href}: ${err instanceof Error && err.message.startsWith('larger than') ? err.message : `cannot read the answer (${reason(err, timeoutInMs)})`}`);
     }
     return { text: Buffer.concat(chunks).toString('utf8'), url: current };
   }
@@ -245,7 +248,7 @@ const isSchemaImport = (t: sax.QualifiedTag) => t.uri === XS && (t.local === 'im
 const isWsdlImport = (t: sax.QualifiedTag) => t.uri === WSDL_NS && t.local === 'import';
 
 /** Fetches the contract and returns every file to write, the main WSDL first. */
-export async function collect(serviceUrl: string): Promise<Document[]> {
+export async function collect(serviceUrl: string, timeoutInMs = DEFAULT_TIMEOUT_IN_MS): Promise<Document[]> {
   let start: URL;
   try {
     start = new URL(serviceUrl);
@@ -265,7 +268,7 @@ export async function collect(serviceUrl: string): Promise<Document[]> {
   while (queue.length) {
     if (fetched.length >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents imported`);
     const { url, name, kind } = queue.shift()!;
-    const answer = await download(url, origin);
+    const answer = await download(url, origin, timeoutInMs);
     if (!byUrl.has(answer.url.href)) byUrl.set(answer.url.href, name);
     const root = checkDocument(answer.text, kind, answer.url);
     const imports = locate(answer.text, (t) => isSchemaImport(t) || isWsdlImport(t));
@@ -379,52 +382,16 @@ export async function writeAtomically(outDir: string, docs: Document[]): Promise
 
 export async function fetchWsdl(options: FetchWsdlOptions): Promise<string[]> {
   const outDir = path.resolve(options.outDir ?? path.join(__dirname, '..', 'wsdl'));
-  const docs = await collect(options.url);
+  const docs = await collect(options.url, options.timeoutInMs);
   await writeAtomically(outDir, docs);
   const names = docs.map((d) => d.name);
   if (!options.quiet) for (const d of docs) console.log(`wrote ${path.join(path.relative(process.cwd(), outDir) || '.', d.name)} (${Buffer.byteLength(d.text)} bytes)`);
   return names;
 }
 
-/** The command line: `<service URL> [--out <dir>]` (also `--out=<dir>`), or `--help`. */
-export function parseArgs(args: string[]): { url: string; outDir?: string } | { help: true } | { error: string } {
-  let url: string | undefined;
-  let outDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (arg === '--out' || arg.startsWith('--out=')) {
-      const value = arg === '--out' ? args[++i] : arg.slice('--out='.length);
-      if (!value) return { error: '--out needs a folder' };
-      if (outDir !== undefined) return { error: '--out given twice' };
-      outDir = value;
-    } else if (arg.startsWith('-')) {
-      return { error: `unknown option ${arg}` };
-    } else if (url !== undefined) {
-      return { error: `one service URL only (got ${url} and ${arg})` };
-    } else {
-      url = arg;
-    }
-  }
-  if (!url) return { error: 'the service URL is missing' };
-  return { url, outDir };
-}
-
 if (require.main === module) {
-  const parsed = parseArgs(process.argv.slice(2));
-  if ('help' in parsed) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if ('error' in parsed) {
-    console.error(`fetch-wsdl: ${parsed.error}\n${USAGE}`);
-    process.exit(2);
-  }
-  fetchWsdl(parsed).then(
-    () => console.log('next: npm run generate'),
-    (err: unknown) => {
-      console.error(`fetch-wsdl failed: ${oneLine(err instanceof Error ? err.message : String(err))}`);
-      process.exit(1);
-    },
-  );
+  // Arguments, the contract diff and the exit codes live in fetch-wsdl-command.ts.
+  void import('./fetch-wsdl-command').then(({ run }) => run(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

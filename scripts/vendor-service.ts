@@ -7,10 +7,13 @@
  * `readVendorContract` maps the saved files to their `?xsd=xsdN` ids by the table in SOURCE.md, so a contract can be
  * changed in memory (a member added, files renumbered) before it is served.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import * as path from 'node:path';
+import { withLaterOperations } from './vendor-later-operations';
+
+export { LATER_OPERATIONS, withLaterOperations } from './vendor-later-operations';
 
 export const SERVICE_PATH = '/OpsProjectorWcfSvc/PwsProjectorServices.svc';
 const ROOT = path.resolve(__dirname, '..');
@@ -49,6 +52,20 @@ export function renumbered(contract: ServedContract, order: readonly string[]): 
   return { wsdl: relink(contract.wsdl), xsds: new Map(order.map((old) => [rename.get(old)!, relink(contract.xsds.get(old) ?? '')])) };
 }
 
+/**
+ * Writes the contract as local files (`PwsProjectorServices.wsdl`, `xsdN.xsd`, each schemaLocation pointing at its
+ * sibling), the layout fetch-wsdl leaves in wsdl/, so that scripts/codegen and xmllint read it without a server.
+ * Returns the entry WSDL's path.
+ */
+export function localize(contract: ServedContract, dir: string): string {
+  const relink = (text: string) => text.replace(/schemaLocation="[^"]*\?xsd=(xsd\d+)"/g, (_all, id: string) => `schemaLocation="${id}.xsd"`);
+  mkdirSync(dir, { recursive: true });
+  for (const [id, text] of contract.xsds) writeFileSync(path.join(dir, `${id}.xsd`), relink(text));
+  const entry = path.join(dir, 'PwsProjectorServices.wsdl');
+  writeFileSync(entry, relink(contract.wsdl));
+  return entry;
+}
+
 /** Points every `...svc?xsd=xsdN` location and the soap:address at `svc`. */
 function pointAt(text: string, svc: string): string {
   return text
@@ -67,12 +84,22 @@ export interface RunningWcfService {
   close(): Promise<void>;
 }
 
+export interface WcfServiceOptions {
+  /** Holds each ?wsdl answer this long: a WCF service that has just started can take over a minute to answer it. */
+  wsdlDelayInMs?: number;
+}
+
 /** Serves `contract` on 127.0.0.1 the way WCF serves metadata. */
-export async function startWcfService(contract: ServedContract): Promise<RunningWcfService> {
+export async function startWcfService(contract: ServedContract, options: WcfServiceOptions = {}): Promise<RunningWcfService> {
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   let svc = '';
   const server = http.createServer((req, res) => {
+    if (options.wsdlDelayInMs && /\?wsdl$/i.test(req.url ?? '')) setTimeout(() => answer(req, res), options.wsdlDelayInMs);
+    else answer(req, res);
+  });
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (res.destroyed) return;
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const query = url.search.slice(1).toLowerCase();
     const xsd = /^xsd=(xsd\d+)$/.exec(query)?.[1];
@@ -85,7 +112,7 @@ export async function startWcfService(contract: ServedContract): Promise<Running
       return;
     }
     res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' }).end(pointAt(body, svc));
-  });
+  };
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -104,8 +131,8 @@ export async function startWcfService(contract: ServedContract): Promise<Running
 }
 
 if (require.main === module) {
-  // `npx ts-node scripts/vendor-service.ts`: serve the vendor's contract until interrupted.
-  startWcfService(readVendorContract()).then((s) => console.log(`serving the vendor's 2019 contract at ${s.url}`), (err: Error) => {
+  // `npx ts-node scripts/vendor-service.ts`: serve the vendor's contract, as the live service has it, until interrupted.
+  startWcfService(withLaterOperations(readVendorContract())).then((s) => console.log(`serving the vendor's 2019 contract + the later operations at ${s.url}`), (err: Error) => {
     console.error(err.message);
     process.exit(1);
   });

@@ -98,6 +98,7 @@ export class ProjectorClient {
         const done = () => void this.#onWire.delete(exchange);
         exchange.then(done, done);
       },
+      throwOnTruncation: options.throwOnTruncation ?? false,
     };
   }
 

@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import type { EntityLockSummary, PwsMessage, RequestStatus, UserRef, UserSummary, StolenLock } from './types';
 import type { OperationName } from './soap/operations';
+import type { Truncation } from './truncation';
 
 /** Stable machine-readable codes: Projector's ErrorCode where the server gave one, else one of the SDK's own. */
 export type ErrorCode =
@@ -190,6 +191,28 @@ export class ProjectorServiceError extends ProjectorError {
   override readonly name: string = 'ProjectorServiceError';
 }
 
+/**
+ * The server cut a list short (Warning 104 RowCountExceeded, Status Ok) and the caller asked for an error rather
+ * than a marked result (`throwOnTruncation`). The call succeeded: `partialResult` holds what arrived, `$truncated`
+ * included. Not retryable as is: the same request gets the same cut; narrow the filters instead.
+ */
+export class TruncatedResultError extends ProjectorError {
+  override readonly name: string = 'TruncatedResultError';
+  /** The answer as the call would have returned it (left out of toJSON and inspect: it can be large). */
+  readonly partialResult: Record<string, unknown>;
+  readonly truncation: Truncation;
+
+  constructor(message: string, options: ProjectorErrorOptions & { partialResult: Record<string, unknown>; truncation: Truncation }) {
+    super(message, options);
+    this.partialResult = options.partialResult;
+    this.truncation = options.truncation;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), truncation: this.truncation };
+  }
+}
+
 export const isProjectorError = (e: unknown): e is ProjectorError => e instanceof ProjectorError;
 export const isAuthenticationError = (e: unknown): e is AuthenticationError => e instanceof AuthenticationError;
 export const isSessionInvalidError = (e: unknown): e is SessionInvalidError => e instanceof SessionInvalidError;
@@ -205,3 +228,4 @@ export const isInvalidInputError = (e: unknown): e is InvalidInputError => e ins
 export const isConfigurationError = (e: unknown): e is ConfigurationError => e instanceof ConfigurationError;
 export const isAbortedError = (e: unknown): e is AbortedError => e instanceof AbortedError;
 export const isProjectorServiceError = (e: unknown): e is ProjectorServiceError => e instanceof ProjectorServiceError;
+export const isTruncatedResultError = (e: unknown): e is TruncatedResultError => e instanceof TruncatedResultError;

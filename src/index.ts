@@ -22,7 +22,7 @@ export { MemoryRateLimitStore } from './rate-limit/store';
 export { redisStore, RedisRateLimitStore, type RedisStoreOptions, type RedisClientLike } from './rate-limit/redis-store';
 export { OPERATIONS, OPERATION_NAMES } from './soap/operations';
 export type { OperationModel } from './soap/operations';
-export { IDEMPOTENT_OPERATIONS, SESSIONLESS_OPERATIONS, type OperationOverride } from './policy';
+export { READ_VERBS, WRITE_VERBS, RESEND_EXCEPTIONS, SESSIONLESS_OPERATIONS, resendDecision, type OperationOverride, type ResendBasis, type ResendDecision, type ResendException } from './policy';
 export type { ResolvedRateLimitOptions, KnownLimits } from './rate-limit/options';
 export type { RateLimitLogger } from './rate-limit/controller';
 export { FallbackRateLimitStore, type FallbackLogger, type FallbackOptions, type ProbeableStore } from './rate-limit/fallback-store';

@@ -1,7 +1,7 @@
 /**
- * The one place where raw failures become SDK errors (stripe-node style): a SOAP fault as node-soap reports it
- * (`err.root.Envelope.Body.Fault`, numbers as strings, single items as objects), an in-band Fail status, or
- * anything else thrown by the parsing layer (plain objects included). Server texts are redacted of the
+ * The one place where raw failures become SDK errors (stripe-node style): a SOAP fault (soap/envelope.ts
+ * SoapFault, its detail decoded by the model), an in-band Fail status, or anything else thrown by the parsing layer
+ * (plain objects included). Server texts are redacted of the
  * caller's secrets before they reach a message.
  */
 import {
@@ -12,7 +12,9 @@ import type { ProjectorErrorOptions } from './errors';
 import { parseRateLimitMessage } from './rate-limit/parse-message';
 import { camelize, toPublicMessages } from './results';
 import { redactSecrets } from './soap/redact';
+import { SoapFault } from './soap/envelope';
 import { decodeFaultDetail, type OperationName } from './soap/operations';
+import type { XNode } from './soap/xml-tree';
 import type { EntityLockSummary, PwsMessage, StolenLock, UserRef } from './types';
 
 /** -101 InvalidSession and 10004 InvalidSessionTicket: log in again (once). */
@@ -46,7 +48,7 @@ function redactMessages(list: PwsMessage[], secrets: readonly string[]): PwsMess
 }
 
 /** The first Error message decides the class; informational ones (e.g. 136) never do. */
-const primary = (list: PwsMessage[]): PwsMessage | undefined => list.find((m) => m.type === 'Error') ?? list.find((m) => m.type === 'Warning');
+const primary = (list: PwsMessage[]): PwsMessage | undefined => list.find((m) => m.type === 'Error' || m.type === 'FatalError') ?? list.find((m) => m.type === 'Warning');
 
 function classify(info: FaultInfo, ctx: MapContext, channel: 'fault' | 'in-band'): ProjectorError {
   const msgs = redactMessages(info.messages, ctx.secrets);
@@ -105,19 +107,11 @@ export function mapFailedResult(status: string, list: PwsMessage[], ctx: MapCont
 }
 
 type Raw = Record<string, unknown>;
-const obj = (v: unknown): Raw | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Raw) : undefined);
-
-function textOf(v: unknown): string | undefined {
-  // faultstring carries xml:lang, so node-soap may give { attributes, $value } instead of a string.
-  const o = obj(v);
-  const t = o ? o.$value : v;
-  return t === undefined || t === null || typeof t === 'object' ? undefined : String(t);
-}
 
 /** The fault's detail, typed by the WSDL's fault declaration; an unreadable detail counts as none. */
-function faultDetail(operation: OperationName, detail: unknown): Raw | undefined {
+function faultDetail(operation: OperationName, detail: XNode | undefined): Raw | undefined {
   try {
-    return decodeFaultDetail(operation, obj(detail))?.value;
+    return decodeFaultDetail(operation, detail)?.value;
   } catch {
     return undefined;
   }
@@ -154,11 +148,9 @@ export function mapSoapFailure(raw: unknown, ctx: MapContext): ProjectorError {
     }
     return raw;
   }
-  const root = obj(obj(raw)?.root);
-  const fault = obj(obj(obj(root?.Envelope)?.Body)?.Fault);
-  if (fault) {
-    const detail = faultDetail(ctx.operation, fault.detail);
-    return foreignFault(detail, ctx) ?? classify({ messages: toPublicMessages(detail?.Messages), faultString: textOf(fault.faultstring), detail }, ctx, 'fault');
+  if (raw instanceof SoapFault) {
+    const detail = faultDetail(ctx.operation, raw.detail);
+    return foreignFault(detail, ctx) ?? classify({ messages: toPublicMessages(detail?.Messages), faultString: raw.faultString, detail }, ctx, 'fault');
   }
   const reason = raw instanceof Error ? redactSecrets(raw.message, ctx.secrets) : 'a non-Error value was thrown';
   return new ResponseFormatError(`${ctx.operation}: the response could not be read (${reason})`, {

@@ -73,6 +73,11 @@ export interface ProjectorClientOptions {
   /** How long close() may spend on its best-effort logout. @default 5000 */
   closeTimeoutInMs?: number;
   /**
+   * A list the server cut short (Warning 104 RowCountExceeded) throws TruncatedResultError, carrying the partial
+   * result, instead of resolving with `$truncated` set. @default false
+   */
+  throwOnTruncation?: boolean;
+  /**
    * OpenTelemetry: spans and metrics through `@opentelemetry/api` (an optional peer), loaded when installed.
    * Pass `{ api }` to hand the module over explicitly (bundles), or `{ api: false }` to turn it off.
    */
@@ -87,6 +92,8 @@ export interface CallOptions {
   timeoutInMs?: number;
   /** Deadline of this whole call, waits and retries included. @default the client's deadlineInMs (120000) */
   deadlineInMs?: number;
+  /** A list cut short throws TruncatedResultError. @default the client's throwOnTruncation (false) */
+  throwOnTruncation?: boolean;
 }
 
 /** Completes a base URL with the service path; rejects anything that is not http(s). */
@@ -150,6 +157,7 @@ export function checkClientOptions(options: ProjectorClientOptions, isLoopback: 
     const v = options[key];
     if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw configError(`${key} must be a positive number`);
   }
+  if (options.throwOnTruncation !== undefined && typeof options.throwOnTruncation !== 'boolean') throw configError('throwOnTruncation must be a boolean');
   for (const [name, override] of Object.entries(options.operations ?? {})) {
     if (!isOperation(name)) throw configError(`operations.${name} names no operation of the WSDL`);
     if (override?.weight !== undefined && !(override.weight > 0)) throw configError(`operations.${name}.weight must be positive`);

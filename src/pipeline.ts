@@ -6,7 +6,8 @@
  *   3. admit at the gate: rate-limit pause, per-user slot, pacing (rate-limit/controller.ts); then check that the
  *      ticket outlived the waits (an OAuth token may expire at the gate) and that enough of the deadline is left
  *   4. send: node-soap over our transport (soap/adapter.ts, soap/http-transport.ts)
- *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing
+ *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing,
+ *      a list cut short (104) -> `$truncated` or TruncatedResultError (truncation.ts)
  *   6. decide on a retry (retry.ts): re-login once, pause on 10016, back off on busy/transport, or give up
  */
 import type { Clock } from './clock';
@@ -21,6 +22,7 @@ import { parseRateLimitMessage } from './rate-limit/parse-message';
 import { retryLoop, stopWith } from './retry';
 import type { SessionManager } from './session';
 import { Telemetry } from './telemetry';
+import { checkTruncationOption, noteTruncation } from './truncation';
 import type { SoapAdapter } from './soap/adapter';
 import { decodeResult, encodeRequest, requestBody, type OperationName } from './soap/operations';
 
@@ -40,6 +42,7 @@ export interface PipelineParts {
   readonly connectTimeoutInMs: number;
   /** Called with every exchange as it goes on the wire (close() waits for them). */
   onWire?(exchange: Promise<unknown>): void;
+  readonly throwOnTruncation: boolean;
 }
 
 export interface PipelineOptions {
@@ -54,6 +57,7 @@ export interface PipelineOptions {
   stopSignal?: AbortSignal;
   /** Send with this ticket instead of the session's (logging out a stale login's session); never logs in. */
   ticket?: string;
+  throwOnTruncation?: boolean;
 }
 
 /** Share of the call's deadline below which an attempt is not sent (see minSendBudget). */
@@ -79,6 +83,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
   Telemetry.identified(requestId);
   checkDuration(operation, 'deadlineInMs', options.deadlineInMs);
   checkDuration(operation, 'timeoutInMs', options.timeoutInMs);
+  checkTruncationOption(operation, options.throwOnTruncation);
   const deadlineInMs = options.deadlineInMs ?? parts.deadlineInMs;
   const deadlineAt = parts.clock.now() + deadlineInMs;
   const attemptTimeoutInMs = options.timeoutInMs ?? parts.timeoutInMs;
@@ -147,7 +152,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
       const ctx = { operation, requestId, secrets };
       // No attempt outlives the call: its HTTP deadline is the attempt timeout or what is left of the call's.
       const timeoutInMs = Math.min(attemptTimeoutInMs, leftInMs);
-      let response: unknown;
+      let response: Awaited<ReturnType<SoapAdapter['call']>>;
       try {
         const adapter = await parts.adapter();
         const exchange = adapter.call(operation, wire, { endpoint: parts.endpoint(), signal: sendSignal, timeoutInMs });
@@ -180,6 +185,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
         // The call ran and succeeded: a hook that fails on its warning must not make it look failed (and re-sent).
         logger.warn('the onRateLimited hook failed on a rate-limit warning; the call itself succeeded', { operation, requestId, error: (error as Error)?.name ?? typeof error });
       }
+      noteTruncation(result, { operation, requestId, request, logger, throwOnTruncation: options.throwOnTruncation, clientDefault: parts.throwOnTruncation });
       logger.debug('call answered', { operation, requestId, status: result.Status, messages: (result.Messages as unknown[]).length, attempt: attempt.number });
       return result;
     },

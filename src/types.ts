@@ -5,8 +5,9 @@
  */
 import type { OperationName, Operations, WireTypes } from './soap/operations';
 import { LOCK_TYPES as VENDOR_LOCK_TYPES } from './soap/vendor-rules';
+import type { Truncation } from './truncation';
 
-export type { OperationName, Operations, WireTypes };
+export type { OperationName, Operations, WireTypes, Truncation };
 
 /** What `call(operation, request)` takes: the WSDL's request type, less RequestId and SessionTicket (the SDK fills them in). */
 export type RequestOf<Op extends OperationName> = Omit<Operations[Op]['request'], 'RequestId' | 'SessionTicket'>;
@@ -20,12 +21,17 @@ export interface ResultBase {
   Status: RequestStatus;
   /** Exactly as the server sent it (7 fractional digits, `Z`). */
   ServerTimestampUtc: string;
+  /**
+   * Set only when the server cut a list short (Warning 104 RowCountExceeded, which leaves Status Ok): the rows
+   * beyond its cap are not here. `throwOnTruncation` turns this into a TruncatedResultError.
+   */
+  $truncated?: Truncation;
 }
 
 /** What `call(operation, ...)` resolves with: the WSDL's result type with exact run-time values, plus the base members. */
 export type ResultOf<Op extends OperationName> = Operations[Op]['result'] & ResultBase;
 
-export type MessageType = 'Information' | 'Warning' | 'Error';
+export type MessageType = 'Information' | 'Warning' | 'Error' | 'FatalError';
 export type RequestStatus = 'Ok' | 'OkWithWarnings' | 'Fail' | 'FailSessionInvalid';
 
 /** One PwsMessage. `type` is kept as sent, so an unknown severity from a newer server is not lost. */
@@ -35,8 +41,9 @@ export interface PwsMessage {
   errorNumber?: number;
   errorText?: string;
   type: MessageType | string;
-  referenceId1?: number;
-  referenceId2?: number;
+  /** xs:string in the vendor's contract (an id, a code or a name, depending on the message). */
+  referenceId1?: string;
+  referenceId2?: string;
 }
 
 /** Members every PWS response carries. */

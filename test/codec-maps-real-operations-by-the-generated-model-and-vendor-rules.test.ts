@@ -1,16 +1,21 @@
 /**
- * The codec driven by the real generated model (generated/model.ts) through encodeRequest / decodeResult, the way the
- * pipeline uses it: requests go out in schema order with the SDK's RequestId/SessionTicket placeholders, results
- * come back typed (ints as numbers, Int64 as exact strings, collections as arrays), and the vendor rules of
+ * The codec driven by the real generated model (generated/model.json) through encodeRequest / decodeResult, the way the
+ * pipeline uses it: requests go out in schema order with the SDK's RequestId/SessionTicket placeholders, answers (XML
+ * read by src/soap/xml-tree.ts, as the client reads them) come back typed (ints as numbers, Int64 as exact strings, collections as arrays), and the vendor rules of
  * src/soap/vendor-rules.ts hold by type and member.
  */
 import { InvalidInputError, ResponseFormatError } from '../src/errors';
 import { decodeFaultDetail, decodeResult, encodeRequest, type OperationName } from '../src/soap/operations';
 import { LOCK_TYPES, MAX_ITEMS_PER_REQUEST } from '../src/soap/vendor-rules';
+import { readXml, XSI_NS, type XNode } from '../src/soap/xml-tree';
 
 const BIG_UID = '1152921504607429941'; // past 2^53, as the vendor's examples show Uids
 const TICKS = '2022-02-13T04:22:54.4566169Z';
-const NIL = { attributes: { 'i:nil': 'true' } };
+const SVC = 'http://projectorpsa.com/PwsProjectorServices/';
+/** Prefixes as WCF writes them: c CommonServices (the base members), a Responses, b Shared/Common, i xsi. */
+const PREFIXES = `xmlns:c="http://projectorpsa.com/CommonServices/" xmlns:a="http://projectorpsa.com/DataContracts/Responses/" xmlns:b="http://projectorpsa.com/DataContracts/Shared/Common/" xmlns:i="${XSI_NS}"`;
+/** An operation's output wrapper element holding `inner`, as envelope.ts hands it to decodeResult. */
+const response = (operation: string, inner: string): XNode => readXml(`<${operation}Response xmlns="${SVC}" ${PREFIXES}>${inner}</${operation}Response>`);
 
 function thrown(fn: () => unknown): Error {
   try {
@@ -168,67 +173,54 @@ describe('vendor rules apply by type and member', () => {
 });
 
 describe('decodeResult', () => {
-  const lock = (stolenLocks: unknown) => ({
-    EntityIdentity: { EntityCode: 'P001468-001', EntityId: '17', EntityUid: BIG_UID, LockType: 'P' },
-    EntityTimestamp: 'AAAAAAAB9Bc=',
-    LockStolenFlag: 'false',
-    ...(stolenLocks === undefined ? {} : { StolenLocks: stolenLocks }),
-  });
-  const acquired = (locks: unknown, patch: Record<string, unknown> = {}) => ({
-    PwsAcquireProjectorLocksResult: {
-      attributes: { 'xmlns:a': 'http://projectorpsa.com/DataContracts/Responses/', 'xmlns:i': 'http://www.w3.org/2001/XMLSchema-instance' },
-      Messages: null,
-      ResponseId: '1',
-      Status: 'Ok',
-      ServerTimestampUtc: TICKS,
-      Locks: locks,
-      ProjectorLockSetId: '42',
-      ...patch,
-    },
-  });
+  const lock = (stolenLocks: string, patch: Record<string, string> = {}) => {
+    const m = { EntityUid: BIG_UID, LockStolenFlag: 'false', ...patch };
+    return `<b:PwsProjectorLock><b:EntityIdentity><b:EntityCode>P001468-001</b:EntityCode><b:EntityId>17</b:EntityId><b:EntityUid>${m.EntityUid}</b:EntityUid><b:LockType>P</b:LockType></b:EntityIdentity>` +
+      `<b:EntityTimestamp>AAAAAAAB9Bc=</b:EntityTimestamp><b:LockStolenFlag>${m.LockStolenFlag}</b:LockStolenFlag>${stolenLocks}</b:PwsProjectorLock>`;
+  };
+  /** A PwsAcquireProjectorLocks answer; `locks` is the whole Locks element ('' leaves it out). */
+  const acquired = (locks: string, lockSetId = '42') =>
+    response('PwsAcquireProjectorLocks', `<PwsAcquireProjectorLocksResult>
+      <c:Messages/><c:ResponseId>1</c:ResponseId><c:Status>Ok</c:Status><c:ServerTimestampUtc>${TICKS}</c:ServerTimestampUtc>
+      ${locks}<a:ProjectorLockSetId>${lockSetId}</a:ProjectorLockSetId></PwsAcquireProjectorLocksResult>`);
   const typedLock = { EntityIdentity: { EntityCode: 'P001468-001', EntityId: 17, EntityUid: BIG_UID, LockType: 'P' }, EntityTimestamp: 'AAAAAAAB9Bc=', LockStolenFlag: false, StolenLocks: [] };
 
-  test.each<[string, unknown]>([
-    ['nil (i:nil="true")', NIL],
-    ['left out, as node-soap does with nil', undefined],
-    ['empty (node-soap gives null)', null],
+  test.each<[string, string]>([
+    ['nil (i:nil="true")', '<b:StolenLocks i:nil="true"/>'],
+    ['left out', ''],
+    ['empty', '<b:StolenLocks/>'],
   ])('PwsAcquireProjectorLocks: a single PwsProjectorLock is a one-element array; StolenLocks %s is []', (_case, stolen) => {
-    const result = decodeResult('PwsAcquireProjectorLocks', acquired({ PwsProjectorLock: lock(stolen) }));
+    const result = decodeResult('PwsAcquireProjectorLocks', acquired(`<a:Locks>${lock(stolen)}</a:Locks>`));
     expect(result).toStrictEqual({ Messages: [], ResponseId: 1, Status: 'Ok', ServerTimestampUtc: TICKS, Locks: [typedLock], ProjectorLockSetId: 42 });
     expect(Object.keys(result)).toEqual(['Messages', 'ResponseId', 'Status', 'ServerTimestampUtc', 'Locks', 'ProjectorLockSetId']);
     expect(Object.keys((result.Locks as object[])[0])).toEqual(['EntityIdentity', 'EntityTimestamp', 'LockStolenFlag', 'StolenLocks']);
   });
 
   test('PwsAcquireProjectorLocks: two locks, one with a single stolen-lock summary item', () => {
-    const stolen = { PwsEntityLockSummaryItem: { LockCount: '2', LockHolderUserIdentity: { UserDisplayName: 'Jane Doe', UserId: NIL, UserUid: '1152921504607067737' }, MostRecentLockAcquisitionTimestamp: TICKS } };
-    const result = decodeResult('PwsAcquireProjectorLocks', acquired({ PwsProjectorLock: [lock(NIL), { ...lock(stolen), LockStolenFlag: '1' }] }));
+    const stolen = `<b:StolenLocks><b:PwsEntityLockSummaryItem><b:LockCount>2</b:LockCount><b:LockHolderUserIdentity><b:UserDisplayName>Jane Doe</b:UserDisplayName><b:UserId i:nil="true"/><b:UserUid>1152921504607067737</b:UserUid></b:LockHolderUserIdentity><b:MostRecentLockAcquisitionTimestamp>${TICKS}</b:MostRecentLockAcquisitionTimestamp></b:PwsEntityLockSummaryItem></b:StolenLocks>`;
+    const result = decodeResult('PwsAcquireProjectorLocks', acquired(`<a:Locks>${lock('<b:StolenLocks i:nil="true"/>')}${lock(stolen, { LockStolenFlag: '1' })}</a:Locks>`));
     expect(result.Locks).toStrictEqual([
       typedLock,
       { ...typedLock, LockStolenFlag: true, StolenLocks: [{ LockCount: 2, LockHolderUserIdentity: { UserDisplayName: 'Jane Doe', UserUid: '1152921504607067737' }, MostRecentLockAcquisitionTimestamp: TICKS }] },
     ]);
   });
 
-  test.each<[string, unknown]>([
-    ['nil', NIL],
-    ['absent', undefined],
-    ['empty', null],
+  test.each<[string, string]>([
+    ['nil', '<a:Locks i:nil="true"/>'],
+    ['absent', ''],
+    ['empty', '<a:Locks/>'],
   ])('PwsAcquireProjectorLocks: Locks %s is []', (_case, locks) => {
     expect(decodeResult('PwsAcquireProjectorLocks', acquired(locks)).Locks).toStrictEqual([]);
   });
 
   test('PwsAuthenticate: Int64 Uids exact, nil members absent, a single message as an array, an unknown status kept', () => {
-    const result = decodeResult('PwsAuthenticate', {
-      PwsAuthenticateResult: {
-        Messages: { PwsMessage: { ErrorCode: 'NonProductionInstance', ErrorNumber: '136', ErrorText: 'Test instance', Type: 'Warning', ReferenceId1: NIL } },
-        ResponseId: '1',
-        Status: 'OkWithSomethingNew',
-        ServerTimestampUtc: TICKS,
-        RedirectUrl: NIL,
-        SessionTicket: 'AAAAAAAAAAAAAAAAAAAAAA==',
-        AccountIdentity: { AccountCode: 'revcorp-doc', AccountId: NIL, AccountUid: '1152921504606846977' },
-        SuperUserFlag: 'false',
-      },
-    });
+    const result = decodeResult('PwsAuthenticate', response('PwsAuthenticate', `<PwsAuthenticateResult>
+        <c:Messages><b:PwsMessage><b:ErrorCode>NonProductionInstance</b:ErrorCode><b:ErrorNumber>136</b:ErrorNumber><b:ErrorText>Test instance</b:ErrorText><b:Type>Warning</b:Type><b:ReferenceId1 i:nil="true"/></b:PwsMessage></c:Messages>
+        <c:ResponseId>1</c:ResponseId><c:Status>OkWithSomethingNew</c:Status><c:ServerTimestampUtc>${TICKS}</c:ServerTimestampUtc>
+        <a:RedirectUrl i:nil="true"/><a:SessionTicket>AAAAAAAAAAAAAAAAAAAAAA==</a:SessionTicket>
+        <a:AccountIdentity><b:AccountCode>revcorp-doc</b:AccountCode><b:AccountId i:nil="true"/><b:AccountUid>1152921504606846977</b:AccountUid></a:AccountIdentity>
+        <a:SuperUserFlag>false</a:SuperUserFlag>
+      </PwsAuthenticateResult>`));
     expect(result).toStrictEqual({
       Messages: [{ ErrorCode: 'NonProductionInstance', ErrorNumber: 136, ErrorText: 'Test instance', Type: 'Warning' }],
       ResponseId: 1,
@@ -240,30 +232,30 @@ describe('decodeResult', () => {
     });
   });
 
-  test.each<[string, unknown, RegExp]>([
-    ['no result element', {}, /^PwsAcquireProjectorLocks: the response has no PwsAcquireProjectorLocksResult element$/],
-    ['a nil result element', { PwsAcquireProjectorLocksResult: null }, /has no PwsAcquireProjectorLocksResult element/],
+  test.each<[string, XNode | undefined, RegExp]>([
+    ['no result element', response('PwsAcquireProjectorLocks', ''), /^PwsAcquireProjectorLocks: the response has no PwsAcquireProjectorLocksResult element$/],
+    ['a nil result element', response('PwsAcquireProjectorLocks', '<PwsAcquireProjectorLocksResult i:nil="true"/>'), /has no PwsAcquireProjectorLocksResult element/],
     ['no response at all', undefined, /has no PwsAcquireProjectorLocksResult element/],
-    ['a non-integer ProjectorLockSetId', acquired(undefined, { ProjectorLockSetId: '4x' }), /PwsAcquireProjectorLocksResult\.ProjectorLockSetId is not an integer: '4x'/],
-    ['an Int64 rounded by node-soap', acquired({ PwsProjectorLock: { ...lock(NIL), EntityIdentity: { EntityUid: 1152921504607429900, LockType: 'P' } } }), /PwsAcquireProjectorLocksResult\.Locks\[0\]\.EntityIdentity\.EntityUid arrived rounded/],
-    ['a LockStolenFlag that is no boolean', acquired({ PwsProjectorLock: { ...lock(NIL), LockStolenFlag: 'maybe' } }), /PwsAcquireProjectorLocksResult\.Locks\[0\]\.LockStolenFlag is not a boolean: 'maybe'/],
-  ])('a ResponseFormatError for %s', (_case, response, says) => {
-    const err = thrown(() => decodeResult('PwsAcquireProjectorLocks', response));
+    ['a non-integer ProjectorLockSetId', acquired('', '4x'), /PwsAcquireProjectorLocksResult\.ProjectorLockSetId is not an integer: '4x'/],
+    // An Int64 in exponent form would have to be rounded to be read: it is not an xs:long.
+    ['an Int64 in exponent form', acquired(`<a:Locks>${lock('', { EntityUid: '1.1529215046074299E18' })}</a:Locks>`), /PwsAcquireProjectorLocksResult\.Locks\[0\]\.EntityIdentity\.EntityUid is not an integer: '1\.1529215046074299E18'/],
+    ['a LockStolenFlag that is no boolean', acquired(`<a:Locks>${lock('', { LockStolenFlag: 'maybe' })}</a:Locks>`), /PwsAcquireProjectorLocksResult\.Locks\[0\]\.LockStolenFlag is not a boolean: 'maybe'/],
+    ['a result member in the wrong namespace', response('PwsAcquireProjectorLocks', `<PwsAcquireProjectorLocksResult><ResponseId>1</ResponseId></PwsAcquireProjectorLocksResult>`), /PwsAcquireProjectorLocksResult\.ResponseId arrived in namespace 'http:\/\/projectorpsa\.com\/PwsProjectorServices\/', not 'http:\/\/projectorpsa\.com\/CommonServices\/'/],
+  ])('a ResponseFormatError for %s', (_case, answer, says) => {
+    const err = thrown(() => decodeResult('PwsAcquireProjectorLocks', answer as XNode));
     expect(err).toBeInstanceOf(ResponseFormatError);
     expect(err).toMatchObject({ code: 'ResponseFormat', operation: 'PwsAcquireProjectorLocks' });
     expect(err.message).toMatch(says);
   });
 
   test('a PwsFault detail decodes by the same rules', () => {
-    const detail = {
-      PwsFault: {
-        Messages: { PwsMessage: [{ ErrorNumber: '10041', Type: 'Error' }, { ErrorNumber: '136', Type: 'Warning' }] },
-        ResponseId: '3',
-        LockHolders: { PwsEntityLockSummary: { EntityIdentity: { EntityUid: BIG_UID, LockType: 'P' }, EntityLockSummary: { PwsEntityLockSummaryItem: { LockCount: '1', MostRecentLockAcquisitionTimestamp: TICKS } } } },
-        LockTaker: NIL,
-        AllowLocksToBeStolenFlag: '1',
-      },
-    };
+    const detail = readXml(`<detail><PwsFault xmlns="http://projectorpsa.com/DataContracts/Shared/Common/" xmlns:i="${XSI_NS}">
+        <Messages><PwsMessage><ErrorNumber>10041</ErrorNumber><Type>Error</Type></PwsMessage><PwsMessage><ErrorNumber>136</ErrorNumber><Type>Warning</Type></PwsMessage></Messages>
+        <ResponseId>3</ResponseId>
+        <LockHolders><PwsEntityLockSummary><EntityIdentity><EntityUid>${BIG_UID}</EntityUid><LockType>P</LockType></EntityIdentity><EntityLockSummary><PwsEntityLockSummaryItem><LockCount>1</LockCount><MostRecentLockAcquisitionTimestamp>${TICKS}</MostRecentLockAcquisitionTimestamp></PwsEntityLockSummaryItem></EntityLockSummary></PwsEntityLockSummary></LockHolders>
+        <LockTaker i:nil="true"/>
+        <AllowLocksToBeStolenFlag>1</AllowLocksToBeStolenFlag>
+      </PwsFault></detail>`);
     expect(decodeFaultDetail('PwsAcquireProjectorLocks', detail)).toStrictEqual({
       element: 'PwsFault',
       value: {

@@ -69,15 +69,15 @@ afterAll(async () => {
 
 /**
  * Regenerates from a fetched copy; `aliases: 'ignore'` drops the `@targetNSAlias` doc lines, which name the server's
- * prefixes. generated/contract.ts (when the generator writes it) embeds the contract files verbatim, so it is only
+ * prefixes. generated/contract.json embeds the contract files verbatim, so it is only
  * compared when the fetched files are byte-identical to wsdl/ (`verbatim`); split ?singleWsdl files are not.
  */
-async function regeneratesTheCommittedStubs(wsdlDir: string, label: string, aliases: 'compare' | 'ignore' = 'compare', verbatim = false): Promise<void> {
+async function regeneratesTheCommittedOutput(wsdlDir: string, label: string, aliases: 'compare' | 'ignore' = 'compare', verbatim = false): Promise<void> {
   const out = path.join(tmp, `generated-${label}`);
   await generate({ wsdlFile: path.join(wsdlDir, 'PwsProjectorServices.wsdl'), outDir: out, quiet: true });
   const digests = async (dir: string) => {
     const all = await digestTree(dir);
-    if (!verbatim) delete all['contract.ts'];
+    if (!verbatim) delete all['contract.json'];
     return all;
   };
   const committed = await digests(path.join(ROOT, 'generated'));
@@ -98,7 +98,7 @@ it('mirrors ?wsdl and every ?xsd=xsdN it imports into files identical to wsdl/',
   const written = await fetchWsdl({ url: `${base}${SVC}`, outDir: out, quiet: true });
   expect([...written].sort()).toEqual(Object.keys(originals).sort());
   for (const name of written) expect({ name, text: await fs.readFile(path.join(out, name), 'utf8') }).toEqual({ name, text: originals[name] });
-  await regeneratesTheCommittedStubs(out, 'wcf', 'compare', true);
+  await regeneratesTheCommittedOutput(out, 'wcf', 'compare', true);
 });
 
 async function fetchSingle(label: string): Promise<string> {
@@ -118,9 +118,9 @@ async function fetchSingle(label: string): Promise<string> {
   return out;
 }
 
-it('splits ?singleWsdl into one file per schema that regenerates the committed stubs byte for byte', async () => {
+it('splits ?singleWsdl into one file per schema that regenerates the committed generated/ byte for byte', async () => {
   reusePrefixes = false;
-  await regeneratesTheCommittedStubs(await fetchSingle('single'), 'single');
+  await regeneratesTheCommittedOutput(await fetchSingle('single'), 'single');
 });
 
 it('keeps each schema\'s own meaning of a reused prefix (q1 in every schema), so no member is lost', async () => {
@@ -128,7 +128,7 @@ it('keeps each schema\'s own meaning of a reused prefix (q1 in every schema), so
   const out = await fetchSingle('single-reused');
   expect(await fs.readFile(path.join(out, 'xsd2.xsd'), 'utf8')).toContain('xmlns:q1="http://projectorpsa.com/DataContracts/Shared/Common/"');
   expect(await fs.readFile(path.join(out, 'xsd0.xsd'), 'utf8')).toContain('xmlns:q1="http://projectorpsa.com/DataContracts/Requests/"');
-  await regeneratesTheCommittedStubs(out, 'single-reused', 'ignore');
+  await regeneratesTheCommittedOutput(out, 'single-reused', 'ignore');
 });
 
 it('follows a redirect on the same origin', async () => {

@@ -92,7 +92,7 @@ test('the packed tarball installs into a blank project and a typed consumer logs
   const { stdout: packed } = await exec('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
   const [info] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
   const files = info.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['dist/generated/contract.js', 'dist/src/index.d.ts', 'dist/src/simulator/index.d.ts', 'dist/src/cli/index.js']));
+  expect(files).toEqual(expect.arrayContaining(['dist/generated/index.js', 'dist/generated/model.json', 'dist/generated/contract.json', 'dist/generated/types.d.ts', 'dist/src/index.d.ts', 'dist/src/simulator/index.d.ts', 'dist/src/cli/index.js']));
   expect(files.filter((f) => /^(src|test|scripts|generated)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
 
   const app = path.join(work, 'app');

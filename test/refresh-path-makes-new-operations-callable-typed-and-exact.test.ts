@@ -7,17 +7,17 @@
  * the copy's tsc (its `@ts-expect-error` lines prove wrong types are refused: an unused one fails the check) and run
  * with ts-node against the copy's simulator, which scripts both operations with `sim.handle`. Every value, and its JS
  * type, is asserted in both directions; the scripted answers are validated against the fetched XSDs, and the
- * simulator's own metadata (now in the WCF layout, from generated/contract.ts) is checked to be that contract.
+ * simulator's own metadata (now in the WCF layout, from generated/contract.json) is checked to be that contract.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emitModel } from '../scripts/codegen/emit';
+import { emitModelJson } from '../scripts/codegen/emit';
 import { loadContract } from '../scripts/codegen/load';
 import { compileWsdl } from '../scripts/codegen/wsdl';
 import { compileSchemas } from '../scripts/codegen/xsd';
 import { copyProject, EXTRA_OPERATIONS, sampleBody, startWcfService, TEMPURI_NS, WIDGETS_NS, type ProjectCopy, type WcfService } from './support/wcf-service';
+import { runCommand as run, type CommandRun as Run } from './support/run-command';
 import { validateEnvelope } from './support/xsd';
 
 // npm, ts-node and tsc start as child processes (about 30 s together here); generous for a loaded machine.
@@ -25,23 +25,6 @@ jest.setTimeout(150_000);
 
 const SOAP_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SEVEN_DIGITS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command in `cwd` (npm and npx from beside this node when they are there). */
-function run(command: 'npm' | 'npx' | 'node', args: string[], cwd: string): Promise<Run> {
-  const beside = path.join(path.dirname(process.execPath), command);
-  const file = command === 'node' ? process.execPath : existsSync(beside) ? beside : command;
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** Raw request envelopes for the XSD check of the scripted answers: every member set (or every nillable one nil). */
 function rawRequests(): Record<string, { body: string; soapAction: string }> {
@@ -312,10 +295,11 @@ it('npm run fetch-wsdl -- <url> and npm run generate bring the two new operation
 
   const generated = await run('npm', ['run', 'generate'], project.dir);
   expect(generated.code).toBe(0);
-  const model = await fs.readFile(path.join(project.dir, 'generated', 'model.ts'), 'utf8');
+  expect((await fs.readdir(path.join(project.dir, 'generated'))).sort()).toEqual(['contract.json', 'index.ts', 'model.json', 'types.d.ts']);
+  const model = await fs.readFile(path.join(project.dir, 'generated', 'model.json'), 'utf8');
   expect(model).toContain('"PwsSaveWidgets"');
   expect(model).toContain('"PwsGetWidgetReport"');
-  const contract = await fs.readFile(path.join(project.dir, 'generated', 'contract.ts'), 'utf8');
+  const contract = await fs.readFile(path.join(project.dir, 'generated', 'contract.json'), 'utf8');
   expect(contract).toContain('"wsdl0.wsdl"');
 
   await fs.writeFile(path.join(project.dir, 'widgets-consumer.ts'), CONSUMER);
@@ -429,11 +413,11 @@ it('the simulator serves the regenerated contract in the WCF layout, and its ?si
     const contract = loadContract(path.join(tmp, 'PwsProjectorServices.wsdl'));
     const schema = compileSchemas(contract);
     // Only the port's address differs (this simulator's, not the fetched one).
-    const anyAddress = (text: string) => text.replace(/address: "[^"]*"/g, 'address: "<service>"');
-    const fromSingle = anyAddress(emitModel(schema, compileWsdl(contract, schema)));
-    expect(fromSingle).toContain(`address: "<service>"`);
-    const committed = anyAddress(await fs.readFile(path.join(project.dir, 'generated', 'model.ts'), 'utf8'));
-    expect(committed.endsWith(fromSingle)).toBe(true);
+    const anyAddress = (text: string) => text.replace(/"address":"[^"]*"/g, '"address":"<service>"');
+    const fromSingle = anyAddress(emitModelJson(schema, compileWsdl(contract, schema)));
+    expect(fromSingle).toContain('"address":"<service>"');
+    const committed = anyAddress(await fs.readFile(path.join(project.dir, 'generated', 'model.json'), 'utf8'));
+    expect(committed).toBe(fromSingle);
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

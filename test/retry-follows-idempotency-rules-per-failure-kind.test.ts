@@ -8,7 +8,7 @@ import { LockConflictError, OutcomeUnknownError, ProjectorError, RateLimitError,
 import { classify } from '../src/rate-limit/classify';
 import { RateLimitController } from '../src/rate-limit/controller';
 import { executeWithRetry } from '../src/retry';
-import { IDEMPOTENT_OPERATIONS } from '../src/policy';
+import { resendDecision } from '../src/policy';
 import type { OperationName } from '../src/soap/operations';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/kim@example.com' });
@@ -28,7 +28,7 @@ async function run(operation: OperationName, failures: Array<() => ProjectorErro
   const controller = new RateLimitController({ clock, random: () => 0 });
   const script = [...failures];
   let sent = 0;
-  const outcome = await executeWithRetry(controller, { operation, idempotent: IDEMPOTENT_OPERATIONS.has(operation), scopes }, async () => {
+  const outcome = await executeWithRetry(controller, { operation, idempotent: resendDecision(operation).resend, scopes }, async () => {
     sent++;
     const next = script.shift();
     if (next) throw next();

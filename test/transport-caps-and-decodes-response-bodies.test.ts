@@ -44,7 +44,7 @@ describe('HttpTransport response bodies', () => {
     const err = await failure(transport.post(server.url, REQUEST, headers));
     expect(err).toBeInstanceOf(TransportError);
     expect(err).toMatchObject({ code: 'TransportError', retryable: false, requestSent: true });
-    expect(err.message).toContain(`exceeds ${256 * 1024} bytes`);
+    expect(err.message).toContain(`exceeds the maxResponseBytes cap of ${256 * 1024} bytes`);
     expect(sent).toBeLessThan(200); // 12.5 MB were on offer
   });
 
@@ -61,7 +61,7 @@ describe('HttpTransport response bodies', () => {
       const err = await failure(standard.post(server.url, REQUEST, headers));
       expect(bomb.length).toBeLessThan(10 * 1024 * 1024);
       expect(err).toBeInstanceOf(TransportError);
-      expect(err.message).toContain(`exceeds ${10 * 1024 * 1024} bytes`);
+      expect(err.message).toContain(`exceeds the maxResponseBytes cap of ${10 * 1024 * 1024} bytes`);
     } finally {
       standard.close();
     }

@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 
-const SCENARIOS = ['overhead', 'rate-limit', 'shared', 'sustained'] as const;
+const SCENARIOS = ['overhead', 'rate-limit', 'shared', 'sustained', 'vendor'] as const;
 /**
- * The default run ends with the overhead line (its contract); `shared` needs Redis and `sustained` takes ~45 s, so
- * they run only when asked.
+ * The default run ends with the overhead line (its contract); `shared` needs Redis, `sustained` takes ~45 s and
+ * `vendor` builds a second contract (~2 min), so they run only when asked.
  */
 const DEFAULT_RUN = ['rate-limit', 'overhead'];
 

@@ -1,6 +1,6 @@
 /**
- * The shape of generated/model.ts. The generator imports these declarations AND copies everything below this
- * comment verbatim into generated/model.ts, so the model file stays self-contained and the two cannot drift.
+ * The shape of generated/model.json. The generator imports these declarations AND copies everything below this
+ * comment verbatim into generated/index.ts, so generated/ stays self-contained and the two cannot drift.
  */
 
 /** One element of a complex type's sequence, as it goes on the wire. */

@@ -15,7 +15,7 @@
  * XSDs, the throttle and rate limiting apply to all.
  */
 import { systemClock } from '../clock';
-import { WSDL_ENTRY, WSDL_FILES } from '../soap/codec';
+import { contractFiles } from '../soap/codec';
 import { isOperationName, type OperationName } from '../soap/operations';
 import {
   DEFAULT_ACCOUNT, DEFAULT_ENTITIES, FIRST_LOCK_SET_ID, LOCKOUT_DEFAULTS, MAX_BODY_BYTES_DEFAULT, SESSION_DEFAULTS,
@@ -78,7 +78,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const { server, sockets, timers } = createHttpServer({
     clock,
     engine,
-    metadata: () => (metadata ??= new Metadata(WSDL_FILES, WSDL_ENTRY, baseUrl + SERVICE_PATH)),
+    metadata: () => (metadata ??= new Metadata(contractFiles().files, contractFiles().entry, baseUrl + SERVICE_PATH)),
     maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES_DEFAULT,
     faults,
     log,

@@ -239,7 +239,7 @@ export class Engine {
     if (!handler) return { kind: 'scripted', value: {}, messages: [] };
     let request: Record<string, unknown>;
     try {
-      request = decodeRequest(op, rq, this.d.model.types.get(OPERATIONS[op].requestType));
+      request = decodeRequest(op, rq);
     } catch (e) {
       throw new HandlerFailure(`The simulator could not decode the ${op} request for its handler: ${e instanceof Error ? e.message : String(e)}`);
     }

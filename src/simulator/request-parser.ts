@@ -7,17 +7,12 @@
  * DOCTYPEs are refused outright (no entity expansion, no external fetches).
  */
 import * as sax from 'sax';
+import { XSI_NS, type XNode } from '../soap/xml-tree';
 import { NS } from '../soap/operations';
-import { DATE_TIME, DECIMAL, INTEGER_RANGES } from '../soap/xsd-values';
+import { DECIMAL, DOUBLE, INTEGER_RANGES, isDateTime } from '../soap/xsd-values';
 import { qkey, type ComplexType, type Particle, type SchemaModel, type SimpleType } from './schema';
 
-export interface XNode {
-  ns: string;
-  local: string;
-  nil: boolean;
-  text: string;
-  children: XNode[];
-}
+export type { XNode };
 
 export class RequestInvalidError extends Error {
   override readonly name = 'RequestInvalidError';
@@ -34,7 +29,6 @@ interface Frame {
 
 const DATE = /^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$/;
 const TIME = /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
-const DOUBLE = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/;
 const DURATION = /^-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 /** Builtins whose whitespace is kept; every other builtin's value is compared trimmed. */
 const PRESERVES_WHITESPACE = new Set(['string', 'anyType', 'anySimpleType']);
@@ -53,7 +47,7 @@ function builtinAccepts(builtin: string, v: string): boolean {
     case 'boolean':
       return v === 'true' || v === 'false' || v === '1' || v === '0';
     case 'dateTime':
-      return DATE_TIME.test(v);
+      return isDateTime(v);
     case 'date':
       return DATE.test(v);
     case 'time':
@@ -128,8 +122,13 @@ export function parseRequest(xml: string, model: SchemaModel): XNode {
   parser.onerror = (e) => fail(new RequestInvalidError(`The request is not well-formed XML: ${e.message.split('\n')[0]}`));
   parser.onopentag = (t) => {
     const tag = t as sax.QualifiedTag;
-    const nilAttr = Object.values(tag.attributes).find((a) => a.uri === NS.xsi && a.local === 'nil');
+    const nilAttr = Object.values(tag.attributes).find((a) => a.uri === XSI_NS && a.local === 'nil');
+    const typeAttr = Object.values(tag.attributes).find((a) => a.uri === XSI_NS && a.local === 'type');
     const node: XNode = { ns: tag.uri, local: tag.local, nil: nilAttr?.value === 'true' || nilAttr?.value === '1', text: '', children: [] };
+    if (typeAttr) {
+      const [prefix, local] = typeAttr.value.includes(':') ? typeAttr.value.split(':', 2) : ['', typeAttr.value];
+      node.type = qkey(tag.ns[prefix] ?? '', local);
+    }
     const parent = stack[stack.length - 1];
     let frame: Frame;
     if (!parent) {
@@ -165,7 +164,14 @@ export function parseRequest(xml: string, model: SchemaModel): XNode {
       if (parent.node.nil) fail(new RequestInvalidError(`Element ${label(parent.node.ns, parent.node.local)} is nil and must be empty.`));
       const particle = matchChild(parent, ptype, tag.uri, tag.local);
       if (node.nil && !particle.nillable) fail(new RequestInvalidError(`Element ${label(tag.uri, tag.local)} is not nillable.`));
-      frame = { node, type: particle.type, idx: 0, count: 0, role: 'data' };
+      let type = particle.type;
+      if (node.type && node.type !== particle.type.name) {
+        // xsi:type: a derived instance is validated as its own type (WCF refuses a type that does not derive).
+        const derived = model.variant(particle.type.name, node.type);
+        if (!derived) fail(new RequestInvalidError(`Element ${label(tag.uri, tag.local)} has xsi:type ${node.type}, which is not ${particle.type.name} or derived from it.`));
+        type = derived!;
+      }
+      frame = { node, type, idx: 0, count: 0, role: 'data' };
     }
     parent?.node.children.push(node);
     stack.push(frame);

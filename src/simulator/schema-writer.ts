@@ -9,7 +9,7 @@
  * scope declares it as its default namespace (so the base members of a response stand with
  * `xmlns="http://projectorpsa.com/CommonServices/"`, the operation's members are `a:`, shared structures `b:`).
  */
-import { ELEMENTS, TYPES, isRepeated, type MemberModel, type TypeModel } from '../soap/codec';
+import { ELEMENTS, TYPES, isRepeated, type ElementModel, type MemberModel, type TypeModel } from '../soap/codec';
 import { NS } from '../soap/operations';
 import type { OperationModel } from '../soap/operations';
 import { esc, SOAP_ENVELOPE_CLOSE, SOAP_ENVELOPE_OPEN } from './xml-writer';
@@ -39,7 +39,10 @@ function leafText(value: unknown): string {
 }
 
 export class SchemaWriter {
-  constructor(private readonly types: TypeTable = TYPES) {}
+  constructor(
+    private readonly types: TypeTable = TYPES,
+    private readonly elements: { readonly [key: string]: ElementModel } = ELEMENTS,
+  ) {}
 
   /** One element named by the model: `<name>` in `ns`, of type `typeKey`, holding `value` (undefined: nil). */
   element(name: string, ns: string, typeKey: string, value: unknown, scope: Scope, extraAttrs = ''): string {
@@ -55,11 +58,24 @@ export class SchemaWriter {
       }
     }
     if (value === undefined || value === null) return `<${tag}${decl}${extraAttrs} i:nil="true"/>`;
-    const t = this.types[typeKey];
-    if (t?.kind !== 'complex') return `<${tag}${decl}${extraAttrs}>${leafText(value)}</${tag}>`;
+    const declared = this.types[typeKey];
+    if (declared?.kind !== 'complex') return `<${tag}${decl}${extraAttrs}>${leafText(value)}</${tag}>`;
 
-    const members = t.members;
     const input = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    // The Encoder marks a derived instance with its TYPES key: it goes out with xsi:type, as WCF writes it.
+    const derived = typeof input.$type === 'string' && input.$type !== typeKey ? this.types[input.$type] : undefined;
+    const t = derived?.kind === 'complex' ? derived : declared;
+    if (t !== declared) {
+      let prefix = inner.prefixes.get(t.ns);
+      if (!prefix) {
+        const taken = new Set(inner.prefixes.values());
+        prefix = PREFIX_LETTERS.find((p) => !taken.has(p)) ?? `n${taken.size}`;
+        decl += ` xmlns:${prefix}="${esc(t.ns)}"`;
+        inner = { defaultNs: inner.defaultNs, prefixes: new Map([...inner.prefixes, [t.ns, prefix]]) };
+      }
+      extraAttrs += ` i:type="${prefix}:${t.name}"`;
+    }
+    const members = t.members;
     const written = members.filter((m) => input[m.name] !== undefined || (m.nillable && !isRepeated(m)));
     // Bind a prefix for the type's own namespace when its children use it and it is not in scope yet.
     if (written.some((m) => m.ns === t.ns) && t.ns !== inner.defaultNs && !inner.prefixes.has(t.ns)) {
@@ -85,7 +101,7 @@ export class SchemaWriter {
    * declares xsi as `i`, as WCF does), holding the encoded result.
    */
   response(model: OperationModel, result: Record<string, unknown>): string {
-    const wrapper = ELEMENTS[model.output];
+    const wrapper = this.elements[model.output];
     if (!wrapper) throw new Error(`the model has no element ${model.output}`);
     const top: Scope = { defaultNs: '', prefixes: new Map([[NS.soapEnvelope, 's']]) };
     let body: string;
@@ -103,7 +119,7 @@ export class SchemaWriter {
 
   /** A fault detail element (e.g. PwsFault) in its own namespace, declaring xsi as `i`. */
   detail(elementKey: string, value: Record<string, unknown>): string {
-    const e = ELEMENTS[elementKey];
+    const e = this.elements[elementKey];
     if (!e) throw new Error(`the model has no element ${elementKey}`);
     return this.element(e.name, e.ns, e.type, value, { defaultNs: '', prefixes: new Map([[NS.soapEnvelope, 's']]) }, ` xmlns:i="${NS.xsi}"`);
   }

@@ -5,7 +5,7 @@
  * flattened sequences (base members first, as WCF serializes them), occurrence bounds, nillability, and for simple
  * types the XSD builtin they restrict, their enumeration and whether they are a list.
  */
-import { ELEMENTS, TYPES, XS_NS, type ElementModel, type TypeModel } from '../soap/codec';
+import { derivedTypes, ELEMENTS, TYPES, XS_NS, type ElementModel, type TypeModel } from '../soap/codec';
 import { OPERATIONS, type OperationModel } from '../soap/operations';
 
 export interface SimpleType {
@@ -42,6 +42,8 @@ export interface SchemaModel {
   types: Map<string, ComplexType | SimpleType>;
   /** Keys of the elements that are an operation's request wrapper: the only ones a SOAP Body may carry. */
   inputs: ReadonlySet<string>;
+  /** The type an element declared `declared` stands for when it carries xsi:type `actual`: itself or a derived type. */
+  variant(declared: string, actual: string): ComplexType | undefined;
 }
 
 export const qkey = (ns: string, name: string): string => `{${ns}}${name}`;
@@ -102,5 +104,10 @@ export function buildSchemaModel(
     globals.set(key, { ns: e.ns, name: e.name, minOccurs: 1, maxOccurs: 1, nillable: e.nillable, type: typeOf(e.type) });
   }
   const inputs = new Set(Object.values(operations).map((op) => op.input));
-  return { elements: globals, types: built, inputs };
+  const variant = (declared: string, actual: string): ComplexType | undefined => {
+    if (actual !== declared && !derivedTypes(declared, types).includes(actual)) return undefined;
+    const t = typeOf(actual);
+    return t.kind === 'complex' ? t : undefined;
+  };
+  return { elements: globals, types: built, inputs, variant };
 }

@@ -1,8 +1,7 @@
 /**
  * Operations answered by scripts (`sim.handle(operation, handler)`) and operations without built-in behaviour, in
- * the shapes `client.call` uses: the validated request tree is turned into the node-soap-style wire object the
- * codec's Decoder takes, decoded by the schema model, and handed to the handler without RequestId and
- * SessionTicket; the handler's reply is completed with the base members, encoded by the codec's Encoder and
+ * the shapes `client.call` uses: the validated request tree is decoded by the codec's Decoder (the schema model),
+ * and handed to the handler without RequestId and SessionTicket; the handler's reply is completed with the base members, encoded by the codec's Encoder and
  * written by the schema-driven writer. A handler may throw SimulatedFault to answer a PwsFault.
  */
 import { Decoder, ELEMENTS, Encoder, TYPES } from '../soap/codec';
@@ -10,7 +9,6 @@ import { OPERATIONS, SDK_FILLED_MEMBERS, type OperationName } from '../soap/oper
 import type { MessageType } from '../types';
 import type { SimMessage } from './catalogue';
 import type { XNode } from './request-parser';
-import type { ComplexType, SimpleType } from './schema';
 import { SchemaWriter } from './schema-writer';
 import { pwsFaultXml, soapFaultXml } from './templates';
 import { timestamp } from './xml-writer';
@@ -67,29 +65,9 @@ export class HandlerFailure extends Error {
   override readonly name = 'HandlerFailure';
 }
 
-/**
- * The node-soap-like wire object of a validated element: objects keyed by local name, leaf text as a string,
- * members the schema repeats as arrays, nil elements left out, empty elements as null.
- */
-export function wireOf(node: XNode, type: ComplexType | SimpleType): unknown {
-  if (type.kind === 'simple') return node.text === '' && node.children.length === 0 ? null : node.text;
-  if (node.children.length === 0) return null;
-  const out: Record<string, unknown> = {};
-  for (const c of node.children) {
-    if (c.nil) continue;
-    const particle = type.particles.find((p) => p.name === c.local && p.ns === c.ns);
-    if (!particle) continue; // cannot happen after validation
-    const value = wireOf(c, particle.type);
-    if (particle.maxOccurs > 1) ((out[c.local] ??= []) as unknown[]).push(value);
-    else out[c.local] = value;
-  }
-  return out;
-}
-
 /** The request DTO as `call` takes it (RequestId and SessionTicket removed), decoded by the schema model. */
-export function decodeRequest(op: OperationName, dto: XNode | undefined, type: ComplexType | SimpleType | undefined): Record<string, unknown> {
-  const wire = dto && !dto.nil && type ? wireOf(dto, type) : null;
-  const decoded = new Decoder(op).complex(OPERATIONS[op].requestType, wire, 'request');
+export function decodeRequest(op: OperationName, dto: XNode | undefined): Record<string, unknown> {
+  const decoded = new Decoder(op).complex(OPERATIONS[op].requestType, dto && !dto.nil ? dto : undefined, 'request');
   for (const filled of SDK_FILLED_MEMBERS) delete decoded[filled];
   return decoded;
 }

@@ -122,7 +122,7 @@ export function exchange(req: http.ClientRequest, payload: Buffer, o: ExchangeOp
       let bodyBytes = 0;
       const body = new Promise<Buffer>((resolve, reject) => ((resolveBody = resolve), (rejectBody = reject)));
       body.catch(() => undefined); // an abandoned response's body is never awaited
-      const overCap = () => networkError(`Response from ${o.host} exceeds ${o.maxResponseBytes} bytes`, true, undefined, 'TransportError', false);
+      const overCap = () => networkError(`Response from ${o.host} exceeds the maxResponseBytes cap of ${o.maxResponseBytes} bytes (raise it for large lists)`, true, undefined, 'TransportError', false);
       const done = () => {
         if (phase === 'done') return;
         phase = 'done';

@@ -3,14 +3,23 @@
  * Nothing here lists an operation: the catalogue comes from generated/, so a regenerated WSDL adds operations
  * without code. What the WSDL cannot say (which operations may be re-sent, which need no session) is in policy.ts.
  */
-import { ELEMENTS, OPERATION_NAMES, OPERATIONS, SERVICE, TYPES, type OperationModel, type OperationName } from '../../generated/model';
+import { ELEMENTS, OPERATION_NAMES, OPERATIONS, SERVICE, TYPES, type OperationModel, type OperationName } from '../../generated';
 import type { Operations } from '../../generated/types';
 import type * as WireTypes from '../../generated/types';
 import { ResponseFormatError } from '../errors';
-import { Decoder, Encoder, type Wire } from './codec';
+import { Decoder, Encoder, type ElementModel, type TypeTable, type Wire } from './codec';
+import { childNamed, type XNode } from './xml-tree';
 
 export { OPERATION_NAMES, OPERATIONS, SERVICE };
 export type { OperationModel, OperationName, Operations, WireTypes };
+
+/** The tables the wire layer reads: the generated contract's, or (tests, benchmarks) another compiled contract's. */
+export interface WireTables {
+  readonly TYPES: TypeTable;
+  readonly ELEMENTS: { readonly [key: string]: ElementModel };
+  readonly OPERATIONS: { readonly [operation: string]: OperationModel };
+}
+export const GENERATED_TABLES: WireTables = { TYPES, ELEMENTS, OPERATIONS };
 
 /** Members of the request base type that the SDK fills in; a caller never passes them. */
 export const SDK_FILLED_MEMBERS = ['RequestId', 'SessionTicket'] as const;
@@ -24,12 +33,12 @@ const byAction = new Map<string, OperationName>(OPERATION_NAMES.map((op) => [OPE
 export const operationOfAction = (action: string): OperationName | undefined => byAction.get(action);
 
 /**
- * Validates and encodes a caller's request into the wrapper element node-soap sends. RequestId and SessionTicket get
+ * Validates and encodes a caller's request into the wrapper element envelope.ts writes. RequestId and SessionTicket get
  * placeholders in their schema position; the pipeline sets them per attempt.
  */
-export function encodeRequest(operation: OperationName, request: unknown, fill: { requestId: number; ticket?: boolean }): Wire {
-  const model = OPERATIONS[operation];
-  const encoder = new Encoder(operation);
+export function encodeRequest(operation: OperationName, request: unknown, fill: { requestId: number; ticket?: boolean }, tables = GENERATED_TABLES): Wire {
+  const model = tables.OPERATIONS[operation];
+  const encoder = new Encoder(operation, tables.TYPES);
   const given = request === undefined ? {} : request;
   if (typeof given === 'object' && given !== null) {
     for (const filled of SDK_FILLED_MEMBERS) {
@@ -38,7 +47,7 @@ export function encodeRequest(operation: OperationName, request: unknown, fill: 
   }
   const body = encoder.complex(model.requestType, given, 'request');
   const full: Wire = {};
-  const t = TYPES[model.requestType];
+  const t = tables.TYPES[model.requestType];
   // Rebuilt in schema order so the SDK-filled base members stand first, as the vendor's examples show.
   for (const m of t?.kind === 'complex' ? t.members : []) {
     if (m.name === 'RequestId') full.RequestId = String(fill.requestId);
@@ -50,31 +59,30 @@ export function encodeRequest(operation: OperationName, request: unknown, fill: 
 }
 
 /** The request DTO inside the wrapper (where RequestId and SessionTicket live). */
-export function requestBody(operation: OperationName, wire: Wire): Wire {
-  const member = OPERATIONS[operation].requestMember;
+export function requestBody(operation: OperationName, wire: Wire, tables = GENERATED_TABLES): Wire {
+  const member = tables.OPERATIONS[operation].requestMember;
   return member ? (wire[member] as Wire) : wire;
 }
 
-/** Decodes node-soap's response wrapper into the operation's typed result. */
-export function decodeResult(operation: OperationName, response: unknown): Record<string, unknown> {
-  const model = OPERATIONS[operation];
-  const wrapper = response !== null && typeof response === 'object' ? (response as Wire) : undefined;
-  const raw = model.resultMember ? wrapper?.[model.resultMember] : wrapper;
-  if (raw === undefined || raw === null || typeof raw !== 'object') {
+/** Decodes the operation's output wrapper element (envelope.ts) into its typed result. */
+export function decodeResult(operation: OperationName, wrapper: XNode, tables = GENERATED_TABLES): Record<string, unknown> {
+  const model = tables.OPERATIONS[operation];
+  const member = model.resultMember ? tables.TYPES[tables.ELEMENTS[model.output].type] : undefined;
+  const declared = member?.kind === 'complex' ? member.members.find((m) => m.name === model.resultMember) : undefined;
+  const raw = declared ? childNamed(wrapper, declared.ns, declared.name) : wrapper;
+  if (!raw || raw.nil) {
     throw new ResponseFormatError(`${operation}: the response has no ${model.resultMember ?? 'result'} element`, { code: 'ResponseFormat', operation });
   }
-  return new Decoder(operation).complex(model.resultType, raw, model.resultMember ?? 'result');
+  return new Decoder(operation, tables.TYPES).complex(model.resultType, raw, model.resultMember ?? 'result');
 }
 
 /** Decodes a fault detail of one of the operation's declared fault types (e.g. PwsFault), keyed by element name. */
-export function decodeFaultDetail(operation: OperationName, detail: Wire | undefined): { element: string; value: Record<string, unknown> } | undefined {
+export function decodeFaultDetail(operation: OperationName, detail: XNode | undefined): { element: string; value: Record<string, unknown> } | undefined {
   if (!detail) return undefined;
   for (const key of OPERATIONS[operation].faults) {
     const element = ELEMENTS[key];
-    const raw = element && detail[element.name];
-    if (raw !== undefined && raw !== null && typeof raw === 'object') {
-      return { element: element.name, value: new Decoder(operation).complex(element.type, raw, element.name) };
-    }
+    const raw = element && childNamed(detail, element.ns, element.name);
+    if (raw && !raw.nil) return { element: element.name, value: new Decoder(operation).complex(element.type, raw, element.name) };
   }
   return undefined;
 }

@@ -68,3 +68,21 @@ export async function startCapture(responder: Responder, path = '/PwsProjectorSe
       }),
   };
 }
+
+const SOAP_ENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+const SERVICE_NS = 'http://projectorpsa.com/PwsProjectorServices/';
+const COMMON_SERVICES_NS = 'http://projectorpsa.com/CommonServices/';
+
+/**
+ * A minimal, schema-valid Ok answer to whatever operation the request names in its SOAPAction, its ResponseId echoing
+ * the request's RequestId (as the server does), so a client call completes; the answers themselves are tested elsewhere.
+ */
+export function okAnswer(request: CapturedRequest): CannedResponse {
+  const op = /\/(Pws\w+)"?$/.exec(String(request.headers.soapaction))![1];
+  const id = /RequestId[^>]*>(\d+)</.exec(request.body)?.[1] ?? '0';
+  return {
+    body: `<s:Envelope xmlns:s="${SOAP_ENV}"><s:Body><${op}Response xmlns="${SERVICE_NS}"><${op}Result xmlns:c="${COMMON_SERVICES_NS}">` +
+      `<c:Messages/><c:ResponseId>${id}</c:ResponseId><c:Status>Ok</c:Status><c:ServerTimestampUtc>2018-10-30T21:08:14.9814113Z</c:ServerTimestampUtc>` +
+      `</${op}Result></${op}Response></s:Body></s:Envelope>`,
+  };
+}

@@ -64,7 +64,7 @@ export const VALUE_KINDS: readonly ValueKind[] = ['int', 'short', 'byte', 'unsig
 export interface ExtraMember {
   /** The element name, as on the wire. */
   name: string;
-  /** `xs:int`... for built-ins, else the name of a type in {@link EXTRA_TYPES} (or PwsRequestBase's siblings). */
+  /** `xs:int`... for built-ins, else the name of a type in {@link EXTRA_TYPES} (or PwsRequest's siblings). */
   type: string;
   /** The namespace of `type` (XS_NS for built-ins). */
   typeNamespace: string;
@@ -82,7 +82,7 @@ export interface ExtraType {
   namespace: string;
   kind: 'complex' | 'enum';
   /** For complex types that extend the vendor's base types. */
-  base?: { name: 'PwsRequestBase' | 'PwsResponseBase' };
+  base?: { name: 'PwsRequest' | 'PwsResponse' };
   /** Complex types: the members in schema order (members of the base type not included). */
   members: ExtraMember[];
   /** Enums: the allowed values in schema order. */
@@ -95,12 +95,12 @@ export interface ExtraOperation {
   /** The request wrapper element (in the contract namespace), holding one `serviceRequest` member. */
   requestElement: string;
   requestMember: 'serviceRequest';
-  /** The `...Rq` type of `serviceRequest` (REQUESTS_NS, extends PwsRequestBase). */
+  /** The `...Rq` type of `serviceRequest` (REQUESTS_NS, extends PwsRequest). */
   requestType: string;
   responseElement: string;
   /** `<Op>Result`, the one member of the response wrapper. */
   resultMember: string;
-  /** The `...Rs` type of the result (RESPONSES_NS, extends PwsResponseBase). */
+  /** The `...Rs` type of the result (RESPONSES_NS, extends PwsResponse). */
   responseType: string;
 }
 
@@ -170,28 +170,28 @@ export const EXTRA_TYPES: readonly ExtraType[] = [
     name: 'PwsSaveWidgetsRq',
     namespace: REQUESTS_NS,
     kind: 'complex',
-    base: { name: 'PwsRequestBase' },
+    base: { name: 'PwsRequest' },
     members: [ref('Widgets', 'ArrayOfPwsWidget', 'collection', true), xs('boolean', 'ReplaceExistingFlag', 'false')],
   },
   {
     name: 'PwsGetWidgetReportRq',
     namespace: REQUESTS_NS,
     kind: 'complex',
-    base: { name: 'PwsRequestBase' },
+    base: { name: 'PwsRequest' },
     members: [xs('long', 'WidgetUid', '1152921504607429942', true), ref('Kind', 'PwsWidgetKind', 'enum', false, 'Custom'), xs('dateTime', 'AsOfUtc', '2024-12-31T00:00:00Z', true)],
   },
   {
     name: 'PwsSaveWidgetsRs',
     namespace: RESPONSES_NS,
     kind: 'complex',
-    base: { name: 'PwsResponseBase' },
+    base: { name: 'PwsResponse' },
     members: [xs('int', 'SavedCount', '2'), ref('SavedWidgets', 'ArrayOfPwsWidget', 'collection', true)],
   },
   {
     name: 'PwsGetWidgetReportRs',
     namespace: RESPONSES_NS,
     kind: 'complex',
-    base: { name: 'PwsResponseBase' },
+    base: { name: 'PwsResponse' },
     members: [ref('Report', 'PwsWidgetReport', 'complex', true), xs('string', 'ReportTitle', 'Widgets, all of them', true)],
   },
 ];
@@ -212,20 +212,22 @@ const operation = (name: ExtraOperation['name']): ExtraOperation => ({
 export const EXTRA_OPERATIONS: readonly ExtraOperation[] = [operation('PwsSaveWidgets'), operation('PwsGetWidgetReport')];
 
 export const CONTRACT_NS = 'http://projectorpsa.com/PwsProjectorServices/';
-/** Where the vendor's PwsResponseBase lives (PwsRequestBase is in REQUESTS_NS). */
+/** Where the vendor's PwsResponse lives (PwsRequest is in REQUESTS_NS). */
 export const COMMON_SERVICES_NS = 'http://projectorpsa.com/CommonServices/';
+/** Where the vendor's shared data contracts live (RequestStatus, PwsMessage, PwsFault). */
+export const SHARED_COMMON_NS = 'http://projectorpsa.com/DataContracts/Shared/Common/';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** The members of the vendor's base types, with sample values, in schema order (namespace: where they are declared). */
-export const BASE_MEMBERS: Record<'PwsRequestBase' | 'PwsResponseBase', { namespace: string; members: ExtraMember[] }> = {
-  PwsRequestBase: { namespace: REQUESTS_NS, members: [xs('int', 'RequestId', '7'), xs('string', 'SessionTicket', 'AYlq2lioh82F1PapkJ+Npg==', true)] },
-  PwsResponseBase: {
+export const BASE_MEMBERS: Record<'PwsRequest' | 'PwsResponse', { namespace: string; members: ExtraMember[] }> = {
+  PwsRequest: { namespace: REQUESTS_NS, members: [xs('int', 'RequestId', '7'), xs('string', 'SessionTicket', 'AYlq2lioh82F1PapkJ+Npg==', true)] },
+  PwsResponse: {
     namespace: COMMON_SERVICES_NS,
     // Messages (ArrayOfPwsMessage) is left out: minOccurs 0, and not one of the kinds under test.
     members: [
       xs('int', 'ResponseId', '7'),
-      { name: 'Status', type: 'RequestStatus', typeNamespace: COMMON_SERVICES_NS, kind: 'enum', nillable: false, sample: 'Ok' },
-      xs('dateTime', 'ServerTimestampUtc', '2024-05-06T07:08:09.1234567Z'),
+      { name: 'Status', type: 'RequestStatus', typeNamespace: SHARED_COMMON_NS, kind: 'enum', nillable: false, sample: 'Ok' },
+      xs('dateTime', 'ServerTimestampUtc', '2024-05-06T07:08:09.1234567Z', true),
     ],
   },
 };
@@ -375,8 +377,8 @@ function typeXml(t: ExtraType, prefixOf: (ns: string) => string, baseNs: Record<
 function addExtraOperations(contract: Contract): void {
   const faultNs = schemaDeclaring(contract, 'element', 'PwsFault').namespace;
   const baseNs = {
-    PwsRequestBase: schemaDeclaring(contract, 'complexType', 'PwsRequestBase').namespace,
-    PwsResponseBase: schemaDeclaring(contract, 'complexType', 'PwsResponseBase').namespace,
+    PwsRequest: schemaDeclaring(contract, 'complexType', 'PwsRequest').namespace,
+    PwsResponse: schemaDeclaring(contract, 'complexType', 'PwsResponse').namespace,
   };
   // One prefix per namespace, the same in every schema that gets additions (schema prefix must be xs there).
   const prefixes: Record<string, string> = {
@@ -384,8 +386,8 @@ function addExtraOperations(contract: Contract): void {
     [REQUESTS_NS]: 'wrq',
     [RESPONSES_NS]: 'wrs',
     [contract.contractNs]: 'wsv',
-    [baseNs.PwsRequestBase]: baseNs.PwsRequestBase === REQUESTS_NS ? 'wrq' : 'wrb',
-    [baseNs.PwsResponseBase]: baseNs.PwsResponseBase === RESPONSES_NS ? 'wrs' : 'wsb',
+    [baseNs.PwsRequest]: baseNs.PwsRequest === REQUESTS_NS ? 'wrq' : 'wrb',
+    [baseNs.PwsResponse]: baseNs.PwsResponse === RESPONSES_NS ? 'wrs' : 'wsb',
   };
   const prefixOf = (ns: string) => prefixes[ns];
   const declsFor = (namespaces: string[]) => Object.fromEntries(namespaces.map((ns) => [prefixOf(ns), ns]));

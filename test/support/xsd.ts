@@ -35,6 +35,23 @@ export async function validateEnvelope(xml: string, options: { wsdlDir?: string 
 }
 
 /**
+ * Validates several envelopes in one xmllint run (the schemas are compiled once, which is most of the cost): one
+ * result per envelope, in order.
+ */
+export async function validateEnvelopes(xmls: readonly string[], options: { wsdlDir?: string } = {}): Promise<ValidationResult[]> {
+  const wsdlDir = options.wsdlDir ?? WSDL_DIR;
+  if (!cache.has(wsdlDir)) cache.set(wsdlDir, loadSchemas(wsdlDir));
+  const preload = await cache.get(wsdlDir)!;
+  const schema = { fileName: ENVELOPE_NAME, contents: await fs.readFile(ENVELOPE_XSD, 'utf8') };
+  const files = xmls.map((contents, i) => ({ fileName: `envelope-${i}.xml`, contents }));
+  const result = await validateXML({ xml: files, schema, preload });
+  return files.map(({ fileName }) => {
+    const errors = result.errors.filter((e) => e.loc?.fileName === fileName).map((e) => e.message);
+    return { valid: errors.length === 0, errors };
+  });
+}
+
+/**
  * Compiles one schema file (with its siblings available for imports) and reports whether libxml2 accepted it as
  * XML Schema. The instance document is a dummy; only compile errors count here.
  */
