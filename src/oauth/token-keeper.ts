@@ -115,7 +115,17 @@ export class TokenKeeper {
   }
 
   usable(a: Access, now: number): boolean {
-    return now < a.useUntil && !isIdle(a, now) && !this.isDead(a.token);
+    return now < a.useUntil && !this.idle(a, now) && !this.isDead(a.token);
+  }
+
+  /**
+   * Idle for TimeoutMinutes, so the server has probably ended the session. Only this process's own token can be
+   * judged from its own last use: a shared token is kept busy by the whole fleet, and a quiet worker that declared
+   * it idle would force a new acquisition and a rotation under everyone. For a shared token the server's answer
+   * decides (FailSessionInvalid: invalidate, one refresh fleet-wide, the call is sent again).
+   */
+  idle(a: Access, now: number): boolean {
+    return this.options.store === undefined && isIdle(a, now);
   }
 
   setAccess(a: Access): void {

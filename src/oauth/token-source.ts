@@ -13,7 +13,6 @@ import { revokeRefreshToken } from './acquire';
 import type { OAuthOptions } from './options';
 import { SharedRefresh, type PassResult } from './shared-refresh';
 import { TokenKeeper, type OAuthStats, type TokenSourceDeps } from './token-keeper';
-import { isIdle } from './token-timing';
 import { aborted, deadlinePassed, waitFor } from './token-wait';
 
 export type { OAuthStats, TokenSourceDeps } from './token-keeper';
@@ -73,8 +72,7 @@ export class OAuthTokenSource {
       a.lastUsedAt = now;
       return { ticket: a.token, created: a.created };
     }
-    // Idle for TimeoutMinutes (as far as this process knows): the server has probably ended the session.
-    if (a && isIdle(a, now)) k.invalidate(a.token);
+    if (a && k.idle(a, now)) k.invalidate(a.token);
     k.stats.waits++;
     const startedAt = k.now;
     try {

@@ -7,7 +7,7 @@
  *                                 └─ (single flight) ───────────┘
  *
  * A session also dies after TimeoutMinutes without use: a token idle that long (minus minRemainingInMs) counts as
- * expired too.
+ * expired too, when this process alone uses it (TokenKeeper.idle).
  */
 import type { TokenAnswer } from './acquire';
 import type { OAuthOptions } from './options';
