@@ -107,14 +107,6 @@ export async function retryLoop<T>(controller: RateLimitController, call: RetryC
   }
 }
 
-/** The loop for a bare attempt function: admission happens before each attempt. */
-export function executeWithRetry<T>(controller: RateLimitController, call: RetryCall, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
-  return retryLoop(controller, call, async (a) => {
-    await a.admit();
-    return attempt(a.number);
-  });
-}
-
 function releaseSlot(state: LoopState): void {
   state.release?.();
   state.release = undefined;
