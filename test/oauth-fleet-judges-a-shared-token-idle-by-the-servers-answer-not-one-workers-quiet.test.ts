@@ -47,12 +47,16 @@ describeWithRedis('a shared OAuth token is judged idle by the fleet, not by one 
   }
   const acquisitions = () => sim.log.filter((e) => e.operation === 'PwsAcquireOauth2Token').length;
 
-  test('a worker quiet for longer than TimeoutMinutes uses the token the rest of the fleet kept busy', async () => {
+  /** Two workers of one client application on one store, both having made a call with the fleet's token. */
+  async function twoBusyWorkers(keyPrefix: string): Promise<[ProjectorClient, ProjectorClient]> {
     const refreshToken = sim.oauth.issueRefreshToken({ clientId, userName: 'alice@example.com' });
-    const a = worker(refreshToken, '{idle-busy}:');
-    const b = worker(refreshToken, '{idle-busy}:');
-    await a.call('PwsTestRateLimiter', {});
-    await b.call('PwsTestRateLimiter', {});
+    const pair: [ProjectorClient, ProjectorClient] = [worker(refreshToken, keyPrefix), worker(refreshToken, keyPrefix)];
+    for (const w of pair) await w.call('PwsTestRateLimiter', {});
+    return pair;
+  }
+
+  test('a worker quiet for longer than TimeoutMinutes uses the token the rest of the fleet kept busy', async () => {
+    const [a, b] = await twoBusyWorkers('{idle-busy}:');
     expect(acquisitions()).toBe(1);
     // A works every 8 minutes; B says nothing for 24 (TimeoutMinutes is 20).
     for (let i = 0; i < 3; i++) {
@@ -69,11 +73,7 @@ describeWithRedis('a shared OAuth token is judged idle by the fleet, not by one 
   });
 
   test('when the whole fleet was quiet, the server ends the session and one refresh serves the call', async () => {
-    const refreshToken = sim.oauth.issueRefreshToken({ clientId, userName: 'alice@example.com' });
-    const a = worker(refreshToken, '{idle-quiet}:');
-    const b = worker(refreshToken, '{idle-quiet}:');
-    await a.call('PwsTestRateLimiter', {});
-    await b.call('PwsTestRateLimiter', {});
+    const [a, b] = await twoBusyWorkers('{idle-quiet}:');
     clock.advance(21 * MINUTE);
     await expect(b.call('PwsTestRateLimiter', {})).resolves.toMatchObject({ Status: 'Ok' });
     await expect(a.call('PwsTestRateLimiter', {})).resolves.toMatchObject({ Status: 'Ok' });
