@@ -101,6 +101,7 @@ export async function execute(parts: PipelineParts, operation: OperationName, re
     {
       operation,
       idempotent: policy.idempotent,
+      weight: policy.weight,
       scopes: () => parts.scopes(),
       signal,
       deadlineAt,

@@ -22,6 +22,8 @@ export interface RetryCall {
   signal?: AbortSignal;
   /** Clock ms; overall deadline. */
   deadlineAt?: number;
+  /** Rate-limit hits per attempt from the client's `operations` override (the controller's weightOf decides). */
+  weight?: number;
   /** A dead session (-101, 10004, FailSessionInvalid): resolve true after replacing it to try once more. */
   onSessionInvalid?: (error: ProjectorError) => Promise<boolean>;
 }
@@ -53,7 +55,7 @@ interface LoopState {
 /** The loop for attempts that admit themselves (the pipeline's). */
 export async function retryLoop<T>(controller: RateLimitController, call: RetryCall, attempt: (a: Attempt) => Promise<T>): Promise<T> {
   const state: LoopState = { sent: 0, rateLimited: 0, transportFailures: 0, waitedInMs: 0 };
-  const ctx: WaitContext = { operation: call.operation, signal: call.signal, deadlineAt: call.deadlineAt };
+  const ctx: WaitContext = { operation: call.operation, signal: call.signal, deadlineAt: call.deadlineAt, weight: call.weight };
   try {
     return await pRetry(
       async (attemptNumber) => {
@@ -103,14 +105,6 @@ export async function retryLoop<T>(controller: RateLimitController, call: RetryC
   } finally {
     releaseSlot(state);
   }
-}
-
-/** The loop for a bare attempt function: admission happens before each attempt. */
-export function executeWithRetry<T>(controller: RateLimitController, call: RetryCall, attempt: (attemptNumber: number) => Promise<T>): Promise<T> {
-  return retryLoop(controller, call, async (a) => {
-    await a.admit();
-    return attempt(a.number);
-  });
 }
 
 function releaseSlot(state: LoopState): void {

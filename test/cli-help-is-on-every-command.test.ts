@@ -3,10 +3,20 @@
  * The program help runs the real binary; the per-command helps call the same entry point in-process (main)
  * to keep the file fast.
  */
-import { main } from '../src/cli';
+import type { Command } from 'commander';
+import { buildProgram, main } from '../src/cli';
 import { runCli } from './support/run-cli';
 
-const COMMANDS = ['release-locks', 'logout', 'rate-limit', 'simulator', 'generate', 'fetch-wsdl'];
+/** Every command and subcommand, as typed after `projector`, read from the program itself so none can be missed. */
+function commandPaths(parent: Command, prefix: string[] = []): string[][] {
+  return parent.commands.flatMap((c) => [[...prefix, c.name()], ...commandPaths(c, [...prefix, c.name()])]);
+}
+const COMMAND_PATHS = commandPaths(buildProgram());
+const COMMANDS = COMMAND_PATHS.filter((p) => p.length === 1).map(([c]) => c);
+
+test('the command list comes from the program and holds the commands the README documents', () => {
+  expect(COMMANDS).toEqual(expect.arrayContaining(['release-locks', 'logout', 'rate-limit', 'simulator', 'generate', 'fetch-wsdl', 'oauth']));
+});
 
 test('the program help lists every command, the environment variables and the exit codes', async () => {
   const r = await runCli(['--help']);
@@ -17,14 +27,14 @@ test('the program help lists every command, the environment variables and the ex
   expect(r.stdout).not.toMatch(/--password </);
 });
 
-test.each(COMMANDS)('%s --help exits 0 with its usage and the exit codes', async (command) => {
+test.each(COMMAND_PATHS.map((p) => [p.join(' '), p] as const))('%s --help exits 0 with its usage and the exit codes', async (command, path) => {
   let written = '';
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written += String(chunk);
     return true;
   });
   try {
-    expect(await main(['node', 'projector', command, '--help'])).toBe(0);
+    expect(await main(['node', 'projector', ...path, '--help'])).toBe(0);
   } finally {
     spy.mockRestore();
   }

@@ -79,14 +79,27 @@ describe('debugLogger in process (explicit DEBUG value)', () => {
 
   test('a logger handed to the SDK takes precedence over DEBUG', () => {
     const seen: unknown[][] = [];
-    const log = normalizeLogger({ info: (...args: unknown[]) => void seen.push(args) }, 'client');
-    const spy = jest.spyOn(process.stderr, 'write');
+    const debugBefore = process.env.DEBUG;
+    process.env.DEBUG = 'projector:*';
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
     try {
+      // DEBUG is in force: without a logger the SDK prints the line to stderr...
+      normalizeLogger(undefined, 'client').for('retry').info('retrying');
+      expect(written).toEqual([expect.stringContaining('projector:retry info retrying')]);
+      written.length = 0;
+      // ...and with one, the line goes to that logger only.
+      const log = normalizeLogger({ info: (...args: unknown[]) => void seen.push(args) }, 'client');
       log.for('retry').info('retrying');
-      expect(spy).not.toHaveBeenCalled();
+      expect(written).toEqual([]);
       expect(seen).toEqual([['retrying', { area: 'retry' }]]);
     } finally {
       spy.mockRestore();
+      if (debugBefore === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = debugBefore;
     }
   });
 });

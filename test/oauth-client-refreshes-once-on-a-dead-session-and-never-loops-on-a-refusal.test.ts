@@ -6,7 +6,7 @@
  */
 import { ManualClock } from '../src/clock';
 import { ProjectorClient } from '../src/client';
-import { isAbortedError, isAuthenticationError, isSessionInvalidError } from '../src/errors';
+import { ConfigurationError, isAbortedError, isAuthenticationError, isSessionInvalidError } from '../src/errors';
 import { startSimulator, type Simulator } from '../src/simulator';
 import { DEMO_OAUTH_CLIENT } from '../src/simulator/oauth';
 
@@ -107,10 +107,14 @@ test('a refresh token that was rotated away (or revoked) is refused once, and th
 test('bad oauth settings are configuration errors that never quote the secret', () => {
   expect(() => new ProjectorClient({ endpoint: sim.url, oauth: { clientId: 'nope', clientSecret: 's3cr3t-value', refreshToken: 'r' } })).toThrow(/clientId must be/);
   expect(() => new ProjectorClient({ endpoint: sim.url, oauth: { clientId, clientSecret: '', refreshToken: 'r' } })).toThrow(/clientSecret/);
+  let refused: unknown;
   try {
     new ProjectorClient({ endpoint: sim.url, oauth: { clientId, clientSecret: 's3cr3t-value', refreshToken: '' } });
   } catch (e) {
-    expect(String((e as Error).message)).not.toContain('s3cr3t-value');
+    refused = e;
   }
+  expect(refused).toBeInstanceOf(ConfigurationError);
+  expect((refused as Error).message).toMatch(/oauth\.refreshToken must be a non-empty string/);
+  expect((refused as Error).message).not.toContain('s3cr3t-value');
   expect(() => new ProjectorClient({ endpoint: sim.url, credentials: { accountCode: 'DEMO', userName: 'a', password: 'b' }, oauth: { clientId, clientSecret: 'x', refreshToken: 'y' } })).toThrow(/either credentials or oauth/);
 });

@@ -5,7 +5,7 @@
 import { ManualClock } from '../src/clock';
 import { AbortedError, RateLimitError } from '../src/errors';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
+import { executeAgainst } from './support/pipeline';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/carol@example.com' });
 const rateLimited = () => new RateLimitError('Rate limit exceeded', { code: 'RequestExceededRateLimit', errorNumber: 10016, requestSent: false });
@@ -20,7 +20,7 @@ test('abort during a rate-limit pause rejects at once', async () => {
   const controller = new RateLimitController({ clock });
   const abort = new AbortController();
   let sent = 0;
-  const outcome = executeWithRetry(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes, signal: abort.signal }, async () => {
+  const outcome = executeAgainst(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes, signal: abort.signal }, async () => {
     sent++;
     throw rateLimited();
   }).catch((e) => e);
@@ -41,12 +41,12 @@ test('abort while queued for a concurrency slot rejects at once and frees nothin
   const controller = new RateLimitController({ clock, pacing: false });
   const hold: Array<() => void> = [];
   const busy = Array.from({ length: 3 }, () =>
-    executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => new Promise<string>((r) => hold.push(() => r('done')))),
+    executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => new Promise<string>((r) => hold.push(() => r('done')))),
   );
   await until(() => hold.length === 3);
   const abort = new AbortController();
   let queuedCallSent = false;
-  const queued = executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, signal: abort.signal }, async () => {
+  const queued = executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, signal: abort.signal }, async () => {
     queuedCallSent = true;
     return 'never';
   }).catch((e) => e);
@@ -65,7 +65,7 @@ test('abort while queued for a concurrency slot rejects at once and frees nothin
 test('abort while pacing rejects at once', async () => {
   const clock = new ManualClock();
   const controller = new RateLimitController({ clock, limits: { user: 2, windowInMs: 10_000 }, safetyFactor: 1 });
-  const call = (signal?: AbortSignal) => executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, signal }, async () => 'ok');
+  const call = (signal?: AbortSignal) => executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, signal }, async () => 'ok');
   await call();
   await call();
   const abort = new AbortController();
@@ -78,7 +78,7 @@ test('abort while pacing rejects at once', async () => {
 test('an already aborted signal sends nothing', async () => {
   const controller = new RateLimitController({ clock: new ManualClock() });
   let sent = false;
-  const error = await executeWithRetry(controller, { operation: 'PwsAuthenticate', idempotent: true, scopes, signal: AbortSignal.abort() }, async () => {
+  const error = await executeAgainst(controller, { operation: 'PwsAuthenticate', idempotent: true, scopes, signal: AbortSignal.abort() }, async () => {
     sent = true;
   }).catch((e) => e);
   expect(error).toBeInstanceOf(AbortedError);

@@ -1,14 +1,17 @@
 /**
  * A 10016 closes the installation's gate: no attempt of any call starts until the pause is over, the first retry
  * comes at least 5 s after the failure, every call completes exactly once, and a success ends the episode.
+ * Through the production path: pipeline.execute with an in-process server (exact times), and the client over HTTP.
  */
 import { ManualClock } from '../src/clock';
 import { RateLimitError } from '../src/errors';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
+import { executeAgainst } from './support/pipeline';
+import { startScripted, type Scripted } from './support/scripted';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/alice@example.com', session: 'sess-1' });
 
+/** Projector's 10016 as the error mapping makes it from a PwsFault. */
 function rateLimited(): RateLimitError {
   return new RateLimitError('Rate limit exceeded', {
     code: 'RequestExceededRateLimit',
@@ -18,18 +21,24 @@ function rateLimited(): RateLimitError {
   });
 }
 
+let rig: Scripted | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
 test('no attempt starts while the gate is closed, and failed calls are retried once it opens', async () => {
   const clock = new ManualClock({ autoAdvance: true });
   const t0 = clock.now();
   const controller = new RateLimitController({ clock, random: () => 0.5, pacing: false });
-  // The fake server is over its limit for requests arriving in the first 3 s; each request takes 100 ms.
+  // The server is over its limit for requests arriving in the first 3 s; each request takes 100 ms.
   const overLimitUntil = t0 + 3_000;
   const arrivals: { call: number; at: number; gateRemainingInMs: number; outcome: string }[] = [];
   const executedOnServer: number[] = [];
 
   const results = await Promise.all(
     Array.from({ length: 12 }, (_, call) =>
-      executeWithRetry(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, async () => {
+      executeAgainst(controller, { operation: 'PwsReleaseProjectorLocks', scopes }, async () => {
         const at = clock.now();
         const gate = await controller.store.getPause('DEMO');
         const rejected = at < overLimitUntil;
@@ -63,19 +72,17 @@ test('no attempt starts while the gate is closed, and failed calls are retried o
 
 test('a call that starts while another call has closed the gate waits without being sent', async () => {
   const clock = new ManualClock();
-  const controller = new RateLimitController({ clock, pacing: false });
-  await controller.store.pause('DEMO', 7_000);
   const sentAt: number[] = [];
   const t0 = clock.now();
-  const done = executeWithRetry(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
-    sentAt.push(clock.now() - t0);
-    return 'acquired';
-  });
+  rig = await startScripted({ PwsAcquireProjectorLocks: () => void sentAt.push(clock.now() - t0) }, { rateLimit: { pacing: false } }, clock);
+  await rig.client.rateLimitController.store.pause('DEMO', 7_000);
+  const done = rig.call('PwsAcquireProjectorLocks');
   for (let i = 0; i < 20 && clock.pendingSleepers === 0; i++) await new Promise((r) => setImmediate(r));
+  expect(clock.pendingSleepers).toBe(1);
   clock.advance(6_999);
   await new Promise((r) => setImmediate(r));
   expect(sentAt).toEqual([]);
   clock.advance(1);
-  await expect(done).resolves.toBe('acquired');
+  await expect(done).resolves.toMatchObject({ Status: 'Ok' });
   expect(sentAt).toEqual([7_000]);
 });

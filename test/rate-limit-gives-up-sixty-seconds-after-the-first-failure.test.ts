@@ -6,7 +6,7 @@ import { ManualClock } from '../src/clock';
 import { ProjectorServiceError, RateLimitError } from '../src/errors';
 import { rateLimitPauseInMs } from '../src/rate-limit/backoff';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
+import { executeAgainst } from './support/pipeline';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/bob@example.com' });
 const TEXT = 'Rate limit exceeded. Installation hits 2401 of 2400, user hits 1700 of 1800, session hits 1201 of 1200 in the last 60 seconds.';
@@ -42,7 +42,7 @@ test('an installation that stays over the limit ends in RateLimitError 60 s afte
   const t0 = clock.now();
   const controller = new RateLimitController({ clock, random: () => 1 });
   const sentAt: number[] = [];
-  const error: RateLimitError = await executeWithRetry(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
+  const error: RateLimitError = await executeAgainst(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
     sentAt.push(clock.now() - t0);
     throw fault();
   }).catch((e) => e);
@@ -72,7 +72,7 @@ test('a call joining an episode late gives up at the episode deadline, not 60 s 
   await controller.store.pause('DEMO', 0); // another call's 10016 opened the episode...
   clock.advance(50_000); // ...50 s ago
   const sentAt: number[] = [];
-  const error = await executeWithRetry(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, async () => {
+  const error = await executeAgainst(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, async () => {
     sentAt.push(clock.now() - t0);
     throw fault();
   }).catch((e) => e);
@@ -85,7 +85,7 @@ test('an overall deadline shorter than the next pause gives up at once with the 
   const t0 = clock.now();
   const controller = new RateLimitController({ clock, random: () => 1 });
   let sent = 0;
-  const error = await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, deadlineAt: t0 + 12_000 }, async () => {
+  const error = await executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes, deadlineAt: t0 + 12_000 }, async () => {
     sent++;
     throw fault();
   }).catch((e) => e);
@@ -100,11 +100,11 @@ test('an episode left open by a call that gave up does not make a much later 100
   const controller = new RateLimitController({ clock, random: () => 0 });
   // A call of another client on the same store is vetoed at once: the gate closes and nobody ends the episode.
   const vetoing = new RateLimitController({ clock, store: controller.store, onRateLimited: () => false });
-  await expect(executeWithRetry(vetoing, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => { throw fault(); })).rejects.toBeInstanceOf(RateLimitError);
+  await expect(executeAgainst(vetoing, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => { throw fault(); })).rejects.toBeInstanceOf(RateLimitError);
   clock.advance(10 * 60_000);
   const t1 = clock.now();
   const sentAt: number[] = [];
-  const result = await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
+  const result = await executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
     sentAt.push(clock.now() - t1);
     if (sentAt.length === 1) throw fault();
     return 'checked';

@@ -6,27 +6,28 @@ import { ManualClock } from '../src/clock';
 import { ProjectorServiceError, RateLimitError, TransportError } from '../src/errors';
 import { RateLimitController } from '../src/rate-limit/controller';
 import type { RateLimitedInfo, RetryInfo } from '../src/rate-limit/options';
-import { executeWithRetry } from '../src/retry';
+import { BUSY_TEXT, busyFault, rateLimitFault, startScripted, type Scripted } from './support/scripted';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/dave@example.com', session: 'sess-9' });
-const rateLimited = () => {
-  const e = new RateLimitError('Rate limit exceeded', { code: 'RequestExceededRateLimit', errorNumber: 10016, requestSent: false });
-  e.counts = { sessionHits: 1201, sessionLimit: 1200 };
-  return e;
-};
+
+let rig: Scripted | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
 
 test('the hooks see every rate-limit pause, and the pauses add up to the time the call waited', async () => {
-  const clock = new ManualClock({ autoAdvance: true });
-  const t0 = clock.now();
   const seen: RateLimitedInfo[] = [];
   const retries: RetryInfo[] = [];
-  const controller = new RateLimitController({ clock, random: () => 0.37, onRateLimited: (i) => void seen.push(i), onRetry: (i) => void retries.push(i) });
-  let n = 0;
-  const result = await executeWithRetry(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, async () => {
-    if (++n <= 4) throw rateLimited();
-    return 'released';
-  });
-  expect(result).toBe('released');
+  rig = await startScripted(
+    { PwsReleaseProjectorLocks: (n) => { if (n <= 4) throw rateLimitFault(); } },
+    { rateLimit: { random: () => 0.37, onRateLimited: (i) => void seen.push(i), onRetry: (i) => void retries.push(i) } },
+  );
+  const { clock } = rig;
+  const t0 = clock.now();
+  const result = await rig.call('PwsReleaseProjectorLocks');
+  expect(result.Status).toBe('Ok');
+  expect(rig.sent('PwsReleaseProjectorLocks')).toBe(5);
   expect(seen.map((i) => i.attempt)).toEqual([1, 2, 3, 4]);
   expect(seen.every((i) => i.mode === 'Error' && i.operation === 'PwsReleaseProjectorLocks' && i.counts.sessionLimit === 1200)).toBe(true);
   expect(seen.every((i) => i.waitInMs >= 5_000 && i.waitInMs <= 20_000)).toBe(true);
@@ -39,37 +40,31 @@ test('the hooks see every rate-limit pause, and the pauses add up to the time th
 });
 
 test('onRateLimited returning false gives up at once with a RateLimitError', async () => {
-  const clock = new ManualClock({ autoAdvance: true });
-  const controller = new RateLimitController({ clock, onRateLimited: (i) => i.attempt < 2 });
-  let sent = 0;
-  const error = await executeWithRetry(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
-    sent++;
-    throw rateLimited();
-  }).catch((e) => e);
+  rig = await startScripted({ PwsAcquireProjectorLocks: () => { throw rateLimitFault(); } }, { rateLimit: { onRateLimited: (i) => i.attempt < 2 } });
+  const error = await rig.call('PwsAcquireProjectorLocks').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(RateLimitError);
   expect(error).toMatchObject({ attempts: 2, counts: { sessionHits: 1201, sessionLimit: 1200 } });
-  expect(sent).toBe(2);
+  expect(rig.sent('PwsAcquireProjectorLocks')).toBe(2);
   // The server is still over its limit, so the gate stays closed for the other calls.
-  expect((await controller.store.getPause('DEMO')).remainingInMs).toBeGreaterThanOrEqual(5_000);
+  expect((await rig.client.rateLimitController.store.getPause('DEMO')).remainingInMs).toBeGreaterThanOrEqual(5_000);
 });
 
 test('onRetry sees transport and busy retries with their delays, and returning false surfaces the error', async () => {
-  const clock = new ManualClock({ autoAdvance: true });
   const retries: RetryInfo[] = [];
-  const controller = new RateLimitController({ clock, random: () => 1, onRetry: (i) => (retries.push(i), i.attempt < 3) });
-  const transport = new TransportError('connection refused', { code: 'TransportError', requestSent: false, retryable: true });
-  const busy = new ProjectorServiceError('You currently have 5 active requests, exceeding the threshold of 4', { code: 'TooManyActiveRequests' });
-  const failures = [transport, busy, busy];
-  const error = await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
-    throw failures.shift();
-  }).catch((e) => e);
+  rig = await startScripted({ PwsCheckProjectorLocks: () => { throw busyFault(); } }, { rateLimit: { random: () => 1, onRetry: (i) => (retries.push(i), i.attempt < 3) } });
+  // The first attempt meets a connection reset in front of the service (it never ran); then two busy refusals.
+  rig.sim.injectFaults({ kind: 'reset-before-body' });
+  const error = await rig.call('PwsCheckProjectorLocks').catch((e: unknown) => e);
   expect(retries.map((r) => [r.reason, r.attempt, r.waitInMs])).toEqual([
     ['transport', 1, 200],
     ['busy', 2, 1_000],
     ['busy', 3, 1_000],
   ]);
-  expect(error).toBe(busy);
-  expect(error.attempts).toBe(3);
+  expect(retries[0].error).toBeInstanceOf(TransportError);
+  expect(error).toBeInstanceOf(ProjectorServiceError);
+  expect(error).toMatchObject({ code: 'TooManyActiveRequests', errorNumber: 10017, attempts: 3 });
+  expect(retries[2].error).toBe(error);
+  expect((error as Error).message).toContain(BUSY_TEXT);
 });
 
 test('a 10016 warning raises the hook in warning mode and teaches the thresholds to pacing', async () => {

@@ -5,7 +5,7 @@
 import { ManualClock } from '../src/clock';
 import { ProjectorServiceError } from '../src/errors';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
+import { executeAgainst } from './support/pipeline';
 
 function trackingServer(clock: ManualClock) {
   const inFlight = new Map<string, number>();
@@ -34,7 +34,7 @@ test('40 calls of one user never have more than 3 in flight, and all complete', 
   const scopes = () => ({ installation: 'DEMO', user: 'DEMO/erin@example.com' });
   const results = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
-      executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => server.handle('erin', 20 + ((i * 37) % 90))),
+      executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => server.handle('erin', 20 + ((i * 37) % 90))),
     ),
   );
   expect(new Set(results).size).toBe(40);
@@ -51,7 +51,7 @@ test('each user has its own slots, and the cap is configurable', async () => {
     Array.from({ length: 30 }, (_, i) => {
       const user = users[i % 3];
       const scopes = () => ({ installation: 'DEMO', user: `DEMO/${user}@example.com` });
-      return executeWithRetry(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, () => server.handle(user, 50));
+      return executeAgainst(controller, { operation: 'PwsReleaseProjectorLocks', idempotent: true, scopes }, () => server.handle(user, 50));
     }),
   );
   expect(users.map((u) => server.peak.get(u))).toEqual([2, 2, 2]);
@@ -63,7 +63,7 @@ test('a refusal for too many active requests is retried after the busy delay', a
   const controller = new RateLimitController({ clock, busyRetryDelayInMs: 1_500 });
   const scopes = () => ({ installation: 'DEMO', user: 'DEMO/ivan@example.com' });
   const sentAt: number[] = [];
-  const result = await executeWithRetry(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
+  const result = await executeAgainst(controller, { operation: 'PwsAcquireProjectorLocks', idempotent: false, scopes }, async () => {
     sentAt.push(clock.now() - t0);
     if (sentAt.length === 1) throw new ProjectorServiceError('You currently have 5 active requests, exceeding the threshold of 4', { code: 'TooManyActiveRequests' });
     return 'acquired';

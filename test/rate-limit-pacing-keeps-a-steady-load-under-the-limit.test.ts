@@ -5,20 +5,20 @@
 import { ManualClock } from '../src/clock';
 import { RateLimitError } from '../src/errors';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
-import type { OperationName } from '../src/soap/operations';
+import { executeAgainst } from './support/pipeline';
+import type { ScriptedOperation } from './support/scripted';
 
 const WINDOW = 10_000;
 
 /** A fake Projector that counts accepted weighted hits per user in a rolling window and rejects over the limit. */
-function limitedServer(clock: ManualClock, limit: number, weights: Partial<Record<OperationName, number>> = {}) {
+function limitedServer(clock: ManualClock, limit: number, weights: Partial<Record<ScriptedOperation, number>> = {}) {
   const hits: { at: number; weight: number }[] = [];
   const log: { at: number; outcome: 'ok' | '10016' }[] = [];
   const inWindow = (now: number) => hits.filter((h) => h.at > now - WINDOW && h.at <= now).reduce((s, h) => s + h.weight, 0);
   return {
     log,
     inWindow,
-    async handle(operation: OperationName) {
+    async handle(operation: ScriptedOperation) {
       const now = clock.now();
       const weight = weights[operation] ?? 1;
       const used = inWindow(now);
@@ -42,8 +42,8 @@ test('with a known limit, a burst of 250 weighted calls never exceeds it and nev
   const clock = new ManualClock({ autoAdvance: true });
   const server = limitedServer(clock, 100, { PwsAcquireProjectorLocks: 2 });
   const controller = new RateLimitController({ clock, limits: { user: 100, windowInMs: WINDOW }, weights: { PwsAcquireProjectorLocks: 2 } });
-  const ops: OperationName[] = Array.from({ length: 250 }, (_, i) => (i % 5 === 0 ? 'PwsAcquireProjectorLocks' : 'PwsCheckProjectorLocks'));
-  const done = await Promise.all(ops.map((operation) => executeWithRetry(controller, { operation, idempotent: operation !== 'PwsAcquireProjectorLocks', scopes }, () => server.handle(operation))));
+  const ops: ScriptedOperation[] = Array.from({ length: 250 }, (_, i) => (i % 5 === 0 ? 'PwsAcquireProjectorLocks' : 'PwsCheckProjectorLocks'));
+  const done = await Promise.all(ops.map((operation) => executeAgainst(controller, { operation, idempotent: operation !== 'PwsAcquireProjectorLocks', scopes }, () => server.handle(operation))));
   expect(done).toEqual(ops);
   expect(server.log.filter((l) => l.outcome === '10016')).toEqual([]);
   // Sliding over every request start, the accepted weight in the window stays within 95% of the limit.
@@ -61,7 +61,7 @@ test('with an unknown limit, the first 10016 teaches it and a steady load sees n
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < 400; i++) {
     if (i > 0 && i % 40 === 0) await clock.sleep(1_000);
-    calls.push(executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => server.handle('PwsCheckProjectorLocks')));
+    calls.push(executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, () => server.handle('PwsCheckProjectorLocks')));
   }
   await Promise.all(calls);
   const faults = server.log.filter((l) => l.outcome === '10016');
@@ -75,6 +75,6 @@ test('pacing off: nothing is counted or delayed', async () => {
   const clock = new ManualClock({ autoAdvance: true });
   const t0 = clock.now();
   const controller = new RateLimitController({ clock, pacing: false, limits: { user: 5, windowInMs: WINDOW } });
-  await Promise.all(Array.from({ length: 30 }, () => executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => 1)));
+  await Promise.all(Array.from({ length: 30 }, () => executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => 1)));
   expect(clock.now()).toBe(t0);
 });

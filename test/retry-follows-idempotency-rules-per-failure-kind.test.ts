@@ -7,9 +7,9 @@ import { ManualClock } from '../src/clock';
 import { LockConflictError, OutcomeUnknownError, ProjectorError, RateLimitError, TransportError } from '../src/errors';
 import { classify } from '../src/rate-limit/classify';
 import { RateLimitController } from '../src/rate-limit/controller';
-import { executeWithRetry } from '../src/retry';
+import { executeAgainst } from './support/pipeline';
+import type { ScriptedOperation } from './support/scripted';
 import { resendDecision } from '../src/policy';
-import type { OperationName } from '../src/soap/operations';
 
 const scopes = () => ({ installation: 'DEMO', user: 'DEMO/kim@example.com' });
 const notSent = () => new TransportError('connect ECONNREFUSED 127.0.0.1:1', { code: 'TransportError', requestSent: false, retryable: true });
@@ -23,12 +23,12 @@ const rateLimited = () => new RateLimitError('Rate limit exceeded', { code: 'Req
 const conflict = () => new LockConflictError('Existing locks prevent acquisition', { code: 'EntityAlreadyLocked', errorNumber: 50469 });
 
 /** Runs `operation` against a script of failures followed by a success; returns what was sent and how it ended. */
-async function run(operation: OperationName, failures: Array<() => ProjectorError>) {
+async function run(operation: ScriptedOperation, failures: Array<() => ProjectorError>) {
   const clock = new ManualClock({ autoAdvance: true });
   const controller = new RateLimitController({ clock, random: () => 0 });
   const script = [...failures];
   let sent = 0;
-  const outcome = await executeWithRetry(controller, { operation, idempotent: resendDecision(operation).resend, scopes }, async () => {
+  const outcome = await executeAgainst(controller, { operation, idempotent: resendDecision(operation).resend, scopes }, async () => {
     sent++;
     const next = script.shift();
     if (next) throw next();
@@ -100,7 +100,7 @@ test("a retryable HTTP error's Retry-After sets the delay of the transport retry
     const t0 = clock.now();
     const controller = new RateLimitController({ clock, random: () => 0 });
     const sentAt: number[] = [];
-    await executeWithRetry(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
+    await executeAgainst(controller, { operation: 'PwsCheckProjectorLocks', idempotent: true, scopes }, async () => {
       sentAt.push(clock.now() - t0);
       if (sentAt.length > 1) return 'ok';
       const e = new TransportError('HTTP 503', { code: 'TransportError', requestSent: true, retryable: true });

@@ -35,6 +35,8 @@ export interface WaitContext {
   deadlineAt?: number;
   /** Set by the retry loop after this call's own 10016: its pause was announced already, as 'rate-limited'. */
   quietGate?: boolean;
+  /** The client's `operations[operation].weight`, if it sets one (see weightOf). */
+  weight?: number;
 }
 
 /** Why a call waits before it is sent (RateLimitedInfo.reason). */
@@ -99,8 +101,12 @@ export class RateLimitController {
     await this.emitRateLimited({ operation, attempt: 1, waitInMs: 0, elapsedInMs: episode.episodeAgeInMs ?? 0, counts: { ...counts }, mode: 'Warning', reason: 'warning' });
   }
 
-  weightOf(operation: OperationName): number {
-    return this.options.weights[operation] ?? this.options.defaultWeight;
+  /**
+   * The hits one call counts, the only place a weight is resolved: the client's own `operations[operation].weight`,
+   * else `rateLimit.weights[operation]`, else `defaultWeight`.
+   */
+  weightOf(operation: OperationName, override?: number): number {
+    return override ?? this.options.weights[operation] ?? this.options.defaultWeight;
   }
 
   /** Calls of this user scope currently holding a slot. */
@@ -258,7 +264,7 @@ export class RateLimitController {
       { scope: scopes.user, limit: cap(limits.user) },
       ...(scopes.session ? [{ scope: scopes.session, limit: cap(limits.session) }] : []),
     ];
-    const r = await this.store.reserve(entries, this.weightOf(ctx.operation), limits.windowInMs ?? DEFAULT_WINDOW_IN_MS);
+    const r = await this.store.reserve(entries, this.weightOf(ctx.operation, ctx.weight), limits.windowInMs ?? DEFAULT_WINDOW_IN_MS);
     return r.granted ? 0 : Math.max(1, r.waitInMs);
   }
 

@@ -4,8 +4,9 @@
  * warning), and a background probe, at most once per interval, switches it back when Redis answers again.
  *
  * The local store keeps this process's own hits even while the shared store is healthy, so pacing does not
- * start from an empty window when Redis goes away; a pause set locally during an outage still holds after
- * recovery, because reads merge both stores.
+ * start from an empty window when Redis goes away. It also mirrors every shared pause this process sets or reads,
+ * so a Redis that dies mid-pause does not reopen the gate in the middle of the episode. A pause set locally during
+ * an outage still holds after recovery, because reads merge both stores.
  *
  * While degraded, each process paces every scope to its share of the limit: the limit divided by the processes
  * that were live in the scope just before the outage (as the shared store last reported them; 1 when it never
@@ -84,13 +85,22 @@ export class FallbackRateLimitStore implements RateLimitStore {
 
   async getPause(scope: string): Promise<PauseState> {
     const shared = await this.attempt(() => this.shared.getPause(scope));
+    if (shared) await this.keep(scope, shared);
     const local = await this.local.getPause(scope);
     return shared ? merge(shared, local) : local;
   }
 
   async pause(scope: string, pauseInMs: number): Promise<PauseState> {
     const shared = await this.attempt(() => this.shared.pause(scope, pauseInMs));
-    return shared ? merge(shared, await this.local.getPause(scope)) : this.local.pause(scope, pauseInMs);
+    if (!shared) return this.local.pause(scope, pauseInMs);
+    await this.keep(scope, shared);
+    return merge(shared, await this.local.getPause(scope));
+  }
+
+  /** Mirrors a shared pause locally; an episode another process ended ends here too, once no local pause holds. */
+  private async keep(scope: string, shared: PauseState): Promise<void> {
+    if (shared.episodeAgeInMs === undefined && shared.remainingInMs <= 0) await this.local.endEpisode(scope);
+    else this.local.mirror(scope, shared);
   }
 
   async endEpisode(scope: string): Promise<void> {

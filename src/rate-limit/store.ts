@@ -182,6 +182,18 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return this.view(s, now);
   }
 
+  /**
+   * Takes over a pause another store reported (relative times, so clocks need not agree): the gate stays closed at
+   * least as long, and the episode is at least as old.
+   */
+  mirror(scope: string, shared: PauseState): void {
+    if (shared.remainingInMs <= 0 && shared.episodeAgeInMs === undefined) return;
+    const now = this.clock.now();
+    const s = this.state(scope);
+    s.pausedUntil = Math.max(s.pausedUntil, now + shared.remainingInMs);
+    if (shared.episodeAgeInMs !== undefined) s.episodeStartedAt = Math.min(s.episodeStartedAt ?? now, now - shared.episodeAgeInMs);
+  }
+
   async endEpisode(scope: string): Promise<void> {
     const s = this.scopes.get(scope);
     // A concurrent 10016 may have re-closed the gate after this call's success: that episode is still live.

@@ -1,7 +1,7 @@
 /**
  * Redaction of passwords and session tickets from any text that may reach a log line, an error message or a
- * debugger. Both functions are linear-time (no regular expressions over untrusted text), because they run on
- * whole envelopes and on server messages that an attacker may shape.
+ * debugger. No regular expressions over untrusted text (they run on whole envelopes and on server messages that
+ * an attacker may shape): plain scans, linear in the text for each secret.
  */
 
 const REDACTED = '[REDACTED]';
@@ -15,17 +15,61 @@ function escapedForms(secret: string): string[] {
   return [secret, amp, text, attr, numeric];
 }
 
-/** Replaces each secret, and its XML-escaped forms, with '[REDACTED]'. Empty secrets are ignored. */
+/** ASCII letters and digits, '_', and letters of any cased script: what a word, and so a value, is made of. */
+function isWordChar(ch: string | undefined): boolean {
+  if (ch === undefined) return false;
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
+  return ch.toLowerCase() !== ch.toUpperCase();
+}
+
+/** '.' and '-' between two word characters join them into one value (host names: projectorpsa.com, demo-projector). */
+const isJoiner = (ch: string | undefined): boolean => ch === '.' || ch === '-';
+
+/**
+ * Whether the occurrence of `form` at [start, end) stands as a whole value: not glued to a word (or a host-name
+ * label) before or after it. An edge of the secret that is not itself a word character needs no boundary there.
+ */
+function standsAlone(text: string, form: string, start: number, end: number): boolean {
+  if (isWordChar(form[0])) {
+    const before = text[start - 1];
+    if (isWordChar(before) || (isJoiner(before) && isWordChar(text[start - 2]))) return false;
+  }
+  if (isWordChar(form[form.length - 1])) {
+    const after = text[end];
+    if (isWordChar(after) || (isJoiner(after) && isWordChar(text[end + 1]))) return false;
+  }
+  return true;
+}
+
+/**
+ * Replaces each secret, and its XML-escaped forms, with '[REDACTED]' where it stands as a value: a whole token,
+ * a whole field, element or attribute text. Text that merely contains a secret inside a longer word or host name
+ * (password `projector`, host projectorpsa.com) is left exactly as it is. Empty secrets are ignored.
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length === 0) continue;
     for (const form of escapedForms(secret)) forms.add(form);
   }
-  // Longest first, so that a secret containing another one is not left half-replaced.
-  let out = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
-  return out;
+  const found: [start: number, end: number][] = [];
+  for (const form of forms) {
+    for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
+      if (standsAlone(text, form, at, at + form.length)) found.push([at, at + form.length]);
+    }
+  }
+  if (found.length === 0) return text;
+  // Earliest first, the longest of those that start together, so a secret containing another one goes whole.
+  found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = '';
+  let copied = 0;
+  for (const [start, end] of found) {
+    if (start < copied) continue;
+    out += text.slice(copied, start) + REDACTED;
+    copied = end;
+  }
+  return out + text.slice(copied);
 }
 
 const SECRET_ELEMENTS = new Set(['Password', 'SessionTicket']);
