@@ -56,6 +56,7 @@ export async function executeAgainst<T>(controller: RateLimitController, call: S
     policy: (operation) => ({ idempotent: call.idempotent ?? resendDecision(operation).resend, needsSession: !SESSIONLESS_OPERATIONS.has(operation) }),
     deadlineInMs: 600_000,
     timeoutInMs: 30_000,
+    connectTimeoutInMs: 10_000,
     throwOnTruncation: false,
   };
   const deadlineInMs = call.deadlineAt === undefined ? undefined : call.deadlineAt - clock.now();
