@@ -1,25 +1,13 @@
 /**
- * `node -r test/support/register-ts.js file.ts`: runs TypeScript from source in the tests' child processes.
- * esbuild strips the types in about a millisecond a file; ts-node's transpiler (TypeScript itself) costs 2-3 s of
- * CPU at every start, which the CLI, demo, fleet and DEBUG tests paid dozens of times per run. Same output shape
- * as ts-node under tsconfig.json (CommonJS, ES2022 class fields, esModuleInterop); types are checked by tsc.
+ * `node -r test/support/register-ts.js file.ts`: runs TypeScript from source in the tests' child processes with
+ * the esbuild transpiler ts-node uses here (scripts/ts-transpile.js), without loading ts-node and TypeScript
+ * themselves (another half second of CPU at every start, paid dozens of times per `npm test`).
  */
-const { transformSync } = require('esbuild');
 const { readFileSync } = require('node:fs');
+const { transpileWithInlineMap } = require('../../scripts/ts-transpile');
 
-const tsconfigRaw = { compilerOptions: { target: 'ES2022', useDefineForClassFields: true, esModuleInterop: true } };
 process.setSourceMapsEnabled(true);
 
 require.extensions['.ts'] = function compileTypeScript(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    loader: 'ts',
-    format: 'cjs',
-    target: 'node20',
-    // tsc turns import() into require() under CommonJS; native import() could not resolve extensionless paths.
-    supported: { 'dynamic-import': false },
-    sourcefile: filename,
-    sourcemap: 'inline',
-    tsconfigRaw,
-  });
-  module._compile(code, filename);
+  module._compile(transpileWithInlineMap(readFileSync(filename, 'utf8'), filename), filename);
 };
