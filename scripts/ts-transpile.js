@@ -1,7 +1,7 @@
 /**
  * TypeScript to CommonJS with esbuild, for ts-node (tsconfig.json's "ts-node" transpiler: `npm start`,
- * `npm run projector`, `npm run fetch-wsdl`, `npx ts-node examples/...`), jest (test/support/jest-transform.js)
- * and the tests' child processes (test/support/register-ts.js). TypeScript's own transpiler costs 2-3 s of CPU at every start, esbuild a few
+ * `npm run projector`, `npm run fetch-wsdl`, `npx ts-node examples/...`) and the tests' child processes
+ * (test/support/register-ts.js). TypeScript's own transpiler costs 2-3 s of CPU at every start, esbuild a few
  * milliseconds. Nothing is type-checked here, as before (transpile-only): `npm run typecheck` does that.
  */
 const { transformSync } = require('esbuild');
@@ -16,16 +16,10 @@ const OPTIONS = {
   tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true } },
 };
 
-/** `{ code, map }`: plain JavaScript (ESM-only packages under jest) goes through the same module conversion. */
-function transpile(input, fileName) {
-  return transformSync(input, { ...OPTIONS, loader: /\.[cm]?js$/.test(fileName) ? 'js' : 'ts', sourcefile: fileName, sourcemap: 'external' });
-}
-exports.transpile = transpile;
-
 /** ts-node's custom transpiler interface (transpileOnly only). */
 exports.create = () => ({
   transpile(input, { fileName }) {
-    const { code, map } = transpile(input, fileName);
+    const { code, map } = transformSync(input, { ...OPTIONS, sourcefile: fileName, sourcemap: 'external' });
     return { outputText: code, sourceMapText: map };
   },
 });
