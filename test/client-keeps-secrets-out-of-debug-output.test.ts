@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 test('with DEBUG=* and failing calls, stdout and stderr carry no password and no ticket', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pws-debug-'));
   try {
     const ticketsFile = path.join(dir, 'tickets.json');
-    const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'support', 'debug-child.ts'), ticketsFile], {
+    const child = spawnSync(process.execPath, [...TS_EXEC_ARGV, path.join(__dirname, 'support', 'debug-child.ts'), ticketsFile], {
       cwd: path.join(__dirname, '..'),
       env: { ...process.env, DEBUG: '*' },
       encoding: 'utf8',

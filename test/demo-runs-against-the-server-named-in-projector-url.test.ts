@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { startSimulator, type Simulator } from '../src/simulator';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const ROOT = path.join(__dirname, '..');
 let sim: Simulator;
@@ -20,7 +21,7 @@ afterAll(async () => {
 function runDemo(extra: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...extra };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_EXEC_ARGV, 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -4,12 +4,13 @@
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const ROOT = path.join(__dirname, '..');
 
 function runDemo(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...TS_EXEC_ARGV, 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
     });
   });

@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { debugLogger, normalizeLogger } from '../src/logger';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const ROOT = path.join(__dirname, '..');
 
-/** Runs `script` in a fresh node (src/ through ts-node) with only the given DEBUG, and returns its stderr. */
+/** Runs `script` in a fresh node (src/ from source) with only the given DEBUG, and returns its stderr. */
 function runWithDebug(debug: string | undefined, script: string): string {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DEBUG;
   if (debug !== undefined) env.DEBUG = debug;
-  const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
+  const child = spawnSync(process.execPath, [...TS_EXEC_ARGV, '-e', script], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   expect(child.error).toBeUndefined();
   expect(child.stdout).toBe('');
   expect(child.status).toBe(0);

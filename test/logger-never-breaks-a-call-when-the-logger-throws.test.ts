@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { debugLogger, normalizeLogger, pinoLogger } from '../src/logger';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -54,7 +55,7 @@ describe('a failing logger is swallowed', () => {
       log.info('a', { x: 1 });
       log.for('rate-limit').warn('b');
       setTimeout(() => process.stdout.write('survived'), 50);`;
-    const child = spawnSync(process.execPath, ['--unhandled-rejections=strict', '-r', 'ts-node/register/transpile-only', '-e', script], {
+    const child = spawnSync(process.execPath, ['--unhandled-rejections=strict', ...TS_EXEC_ARGV, '-e', script], {
       cwd: path.join(__dirname, '..'),
       encoding: 'utf8',
       timeout: 60_000,

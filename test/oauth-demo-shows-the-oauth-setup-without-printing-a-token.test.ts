@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -12,7 +13,7 @@ test('the demo walks the OAuth setup after the password-based tour, and prints n
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('PROJECTOR_')) delete env[name];
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, out, err) => {
+    execFile(process.execPath, [...TS_EXEC_ARGV, 'scripts/demo.ts'], { cwd: ROOT, env, timeout: 25_000 }, (error, out, err) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout: out, stderr: err });
     });
   });

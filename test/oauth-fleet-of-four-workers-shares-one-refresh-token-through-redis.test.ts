@@ -13,6 +13,7 @@ import { startSimulator, type Simulator } from '../src/simulator';
 import { DEMO_OAUTH_CLIENT } from '../src/simulator/oauth';
 import { describeWithRedis, startRedis, type RedisServer } from './support/redis';
 import type { OAuthWorkerConfig, OAuthWorkerMessage, OAuthWorkerReport } from './support/oauth-worker';
+import { TS_EXEC_ARGV } from './support/ts-child';
 
 const WORKERS = 4;
 const LIFETIME_IN_SECONDS = 2;
@@ -43,7 +44,7 @@ describeWithRedis('four worker processes share one OAuth client through Redis', 
     const ready: Promise<void>[] = [];
     const done: Promise<void>[] = [];
     for (let id = 0; id < WORKERS; id++) {
-      const child = fork(path.join(__dirname, 'support', 'oauth-worker.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(path.join(__dirname, 'support', 'oauth-worker.ts'), [], { execArgv: [...TS_EXEC_ARGV], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
       const config: OAuthWorkerConfig = {
         id, endpoint: sim.url, clientId, clientSecret, refreshToken: initial, redisUrl: redis.url, keyPrefix: '{fleet-oauth}:',

@@ -59,5 +59,5 @@ describeWithRedis('worker processes when Redis dies', () => {
     // Rejections after the kill, in ms after it: none (before the fix: 30-40, the workers sent three times the limit).
     expect(sim.log.filter((e) => e.outcome === 'rate-limited' && e.receivedAt >= killedAt).map((e) => e.receivedAt - killedAt)).toEqual([]);
     expect(busiest).toBeLessThanOrEqual(LIMIT);
-  }, 60_000); // worker start-up (ts-node) is slow on a loaded machine; the run itself takes ~5 s
+  }, 60_000); // worker start-up is slow on a loaded machine; the run itself takes ~5 s
 });

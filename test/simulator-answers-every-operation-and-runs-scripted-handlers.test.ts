@@ -4,7 +4,7 @@
  * SessionTicket), and what it returns arrives through `client.call` exactly, written by the schema in the vendor's
  * namespaces and order and valid against the XSDs. Sessions, the rate limiter (weights included) and the throttle
  * apply to scripted operations as to built-in ones; a thrown SimulatedFault arrives as the client's typed error.
- * (Operations the SDK has never seen are covered end to end in refresh-path-makes-new-operations-callable-....)
+ * (Operations the SDK has never seen are covered end to end in e2e/refresh-path-makes-new-operations-callable-....)
  */
 import { isLockConflictError, isProjectorServiceError, isRateLimitError, isSessionInvalidError, type ProjectorError } from '../src';
 import { SESSIONLESS_OPERATIONS } from '../src/policy';

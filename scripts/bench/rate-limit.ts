@@ -7,12 +7,13 @@
 import pRetry from 'p-retry';
 import { ProjectorClient } from '../../src';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { sized } from './quick';
 import { isRateLimitFault, RawSoap } from './raw-soap';
 import { round, table } from './stats';
 
 const WINDOW_IN_MS = 2_000;
 const SESSION_LIMIT = 120;
-const N = 600;
+const N = sized(600, 150);
 const WEIGHT = 1;
 const WORKERS = 8;
 const SCALE = WINDOW_IN_MS / 60_000;

@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- <scenario>...]`: runs benchmark scenarios against the simulator and prints their numbers.
- * With no argument it runs rate-limit then overhead; each prints its table and a machine-readable last line.
+ * `npm run bench [-- <scenario>...] [--quick]`: runs benchmark scenarios against the simulator and prints their
+ * numbers. With no scenario it runs rate-limit then overhead; each prints its table and a machine-readable last
+ * line. `--quick` (scripts/bench/quick.ts) shrinks the sizes to check that the bench runs, as CI does.
  * Scenarios live one per file in scripts/bench/ and export `run(): Promise<string>` (the machine-readable line).
  */
 import * as path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * One worker process of a fleet that shares one OAuth client application and one refresh token (forked by
- * oauth-fleet.ts, run with `node -r ts-node/register/transpile-only`). It builds a client configured with `oauth`
+ * oauth-fleet.ts, run with TS_EXEC_ARGV from ts-child.ts). It builds a client configured with `oauth`
  * only (tokens shared through Redis), says `ready`, and on `go` calls PwsTestRateLimiter in a loop for
  * `durationInMs`, then reports its counts, the SDK's OAuth counters and every refresh token its hook received.
  */

@@ -1,9 +1,10 @@
-/** Runs the `projector` CLI from source (ts-node) as a child process, for the cli-* tests. */
+/** Runs the `projector` CLI from source (TypeScript, as `npm run projector` does) as a child process, for the cli-* tests. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { TS_EXEC_ARGV } from './ts-child';
 
 export const ROOT = path.join(__dirname, '..', '..');
-const ARGS = ['-r', 'ts-node/register/transpile-only', 'src/cli/index.ts'];
+const ARGS = [...TS_EXEC_ARGV, 'src/cli/index.ts'];
 
 export interface CliResult {
   code: number;

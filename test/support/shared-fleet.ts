@@ -1,12 +1,13 @@
 /**
  * A fleet of worker processes (shared-worker.ts) sharing one simulated installation, for the multi-process tests
- * and `npm run bench -- shared`. Start-up (ts-node, WSDL, login, lock acquisition) happens before `go`, so what
+ * and `npm run bench -- shared`. Start-up (TypeScript, WSDL, login, lock acquisition) happens before `go`, so what
  * is measured is the release workload alone.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { SimAccount, SimEntity, Simulator } from '../../src/simulator';
 import type { WorkerConfig, WorkerMessage, WorkerReport } from './shared-worker';
+import { TS_EXEC_ARGV } from './ts-child';
 
 export const FLEET_ACCOUNT = 'FLEET';
 const PASSWORD = 'fleet-password';
@@ -55,7 +56,7 @@ export async function startFleet(sim: Simulator, options: FleetOptions): Promise
 
   const exits = Promise.all(
     Array.from({ length: options.workers }, (_, id) => {
-      const child = fork(WORKER, [], { execArgv: ['-r', 'ts-node/register/transpile-only'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(WORKER, [], { execArgv: TS_EXEC_ARGV, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
       const config: WorkerConfig = {
         id,

@@ -1,6 +1,6 @@
 /**
  * One worker process of a fleet that shares an installation (forked by shared-fleet.ts, run with
- * `node -r ts-node/register/transpile-only`). It logs in and acquires its own lock set while setting up, says
+ * TS_EXEC_ARGV from ts-child.ts). It logs in and acquires its own lock set while setting up, says
  * `ready`, and on `go` releases that lock set `releases` times (`concurrency` at once), reporting each completion.
  * The rate-limit store is Redis (when `redisUrl` is given) or the default in-process one.
  */

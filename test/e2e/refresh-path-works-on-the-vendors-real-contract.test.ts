@@ -12,18 +12,18 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readVendorContract, startWcfService, vendorWsdlDir, withLaterOperations, type RunningWcfService } from '../scripts/vendor-service';
-import { runCommand, type CommandRun } from './support/run-command';
-import { validateEnvelope } from './support/xsd';
-import { copyProject, ROOT, type ProjectCopy } from './support/wcf-service';
+import { readVendorContract, startWcfService, vendorWsdlDir, withLaterOperations, type RunningWcfService } from '../../scripts/vendor-service';
+import { runCommand, type CommandRun } from '../support/run-command';
+import { validateEnvelope } from '../support/xsd';
+import { copyProject, ROOT, type ProjectCopy } from '../support/wcf-service';
 
 // fetch-wsdl, generate, a whole-project tsc and two ts-node runs: 1.5 to 2.5 min here with the machine under load.
 jest.setTimeout(300_000);
 
 /** The code a team writes after the refresh; it prints one JSON line with what it observed. */
 const CONSUMER = String.raw`
-import { ProjectorClient, type ResultOf } from '../src/index';
-import { startSimulator, type SimRequest, type Simulator } from '../src/simulator/index';
+import { ProjectorClient, type ResultOf } from '../../src/index';
+import { startSimulator, type SimRequest, type Simulator } from '../../src/simulator/index';
 
 function typesOf(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(typesOf);

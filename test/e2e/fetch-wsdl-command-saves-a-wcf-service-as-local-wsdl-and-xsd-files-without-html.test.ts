@@ -23,8 +23,8 @@ import {
   sampleBody,
   startWcfService,
   type ProjectCopy,
-} from './support/wcf-service';
-import { compileSchema, validateEnvelope } from './support/xsd';
+} from '../support/wcf-service';
+import { compileSchema, validateEnvelope } from '../support/xsd';
 
 // Each case starts npm and ts-node in a child process: seconds apiece, more on a loaded machine.
 jest.setTimeout(120_000);
@@ -152,7 +152,7 @@ it('`npm run fetch-wsdl -- <url>` without --out replaces wsdl/ with PwsProjector
     // The schemas are real XML Schema: libxml2 compiles each, and a vendor request validates against them.
     const siblings = xsds.map((fileName) => ({ fileName, contents: files[fileName] }));
     for (const s of siblings) expect({ file: s.fileName, ...(await compileSchema(s.fileName, s.contents, siblings)) }).toEqual({ file: s.fileName, valid: true, errors: [] });
-    const request = await fs.readFile(path.join(__dirname, 'fixtures', 'vendor', 'acquire-request.xml'), 'utf8');
+    const request = await fs.readFile(path.join(__dirname, '..', 'fixtures', 'vendor', 'acquire-request.xml'), 'utf8');
     expect(await validateEnvelope(request, { wsdlDir: project.wsdlDir })).toEqual({ valid: true, errors: [] });
 
     // Nothing staged is left beside wsdl/.

@@ -12,13 +12,13 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emitModelJson } from '../scripts/codegen/emit';
-import { loadContract } from '../scripts/codegen/load';
-import { compileWsdl } from '../scripts/codegen/wsdl';
-import { compileSchemas } from '../scripts/codegen/xsd';
-import { copyProject, EXTRA_OPERATIONS, sampleBody, startWcfService, TEMPURI_NS, WIDGETS_NS, type ProjectCopy, type WcfService } from './support/wcf-service';
-import { runCommand as run, type CommandRun as Run } from './support/run-command';
-import { validateEnvelope } from './support/xsd';
+import { emitModelJson } from '../../scripts/codegen/emit';
+import { loadContract } from '../../scripts/codegen/load';
+import { compileWsdl } from '../../scripts/codegen/wsdl';
+import { compileSchemas } from '../../scripts/codegen/xsd';
+import { copyProject, EXTRA_OPERATIONS, sampleBody, startWcfService, TEMPURI_NS, WIDGETS_NS, type ProjectCopy, type WcfService } from '../support/wcf-service';
+import { runCommand as run, type CommandRun as Run } from '../support/run-command';
+import { validateEnvelope } from '../support/xsd';
 
 // npm, ts-node and tsc start as child processes (about 30 s together here); generous for a loaded machine.
 jest.setTimeout(150_000);

@@ -6,9 +6,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readVendorContract, startWcfService, vendorWsdlDir, type RunningWcfService } from '../scripts/vendor-service';
-import { EXIT, parseArgs } from '../scripts/fetch-wsdl-command';
-import { ROOT, runFetchWsdlCommand } from './support/wcf-service';
+import { readVendorContract, startWcfService, vendorWsdlDir, type RunningWcfService } from '../../scripts/vendor-service';
+import { EXIT, parseArgs } from '../../scripts/fetch-wsdl-command';
+import { ROOT, runFetchWsdlCommand } from '../support/wcf-service';
 
 const dir = vendorWsdlDir();
 if (!dir && process.env.CI) throw new Error('the vendor WSDL (../shared/vendor-wsdl/2019-05) must be beside the checkout in CI');

@@ -4,9 +4,9 @@
  * as is, with its schemas renumbered, and with one change of a kind per server. The first run replaces wsdl/ with
  * the vendor's contract and prints the diff against ours; every later run is a --check against it.
  */
-import { readVendorContract, renumbered, startWcfService, vendorWsdlDir, type RunningWcfService, type ServedContract } from '../scripts/vendor-service';
-import { digestTree } from './support/digest-tree';
-import { copyProject, runFetchWsdlCommand, type CommandResult, type ProjectCopy } from './support/wcf-service';
+import { readVendorContract, renumbered, startWcfService, vendorWsdlDir, type RunningWcfService, type ServedContract } from '../../scripts/vendor-service';
+import { digestTree } from '../support/digest-tree';
+import { copyProject, runFetchWsdlCommand, type CommandResult, type ProjectCopy } from '../support/wcf-service';
 
 const here = vendorWsdlDir();
 if (!here && process.env.CI !== 'true') {

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string };
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 let work: string;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 // Without PROJECTOR_URL the examples start the embedded simulator.
 const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '' };
 delete env.PROJECTOR_URL;

@@ -8,8 +8,8 @@ import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { copyProject, runFetchWsdlCommand, startWcfService, type ProjectCopy, type WcfServiceOptions } from './support/wcf-service';
-import { digestTree } from './support/digest-tree';
+import { copyProject, runFetchWsdlCommand, startWcfService, type ProjectCopy, type WcfServiceOptions } from '../support/wcf-service';
+import { digestTree } from '../support/digest-tree';
 
 // Each case starts npm and ts-node in a child process: seconds apiece, more on a loaded machine.
 jest.setTimeout(120_000);
