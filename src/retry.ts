@@ -175,14 +175,14 @@ async function handleRateLimited(controller: RateLimitController, call: RetryCal
   releaseSlot(state);
   state.rateLimited++;
   const waitInMs = closed.remainingInMs;
-  if (call.deadlineAt !== undefined && now + waitInMs > call.deadlineAt) throw giveUp(call, state, DEADLINE);
+  if (call.deadlineAt !== undefined && now + waitInMs >= call.deadlineAt) throw giveUp(call, state, DEADLINE);
   Telemetry.waited('rate-limited', waitInMs);
   if (!(await controller.emitRateLimited({ operation: call.operation, attempt, waitInMs, elapsedInMs, counts: { ...counts }, mode: 'Error', reason: 'rate-limited' }))) throw giveUp(call, state, VETOED);
   if (!(await controller.emitRetry({ operation: call.operation, attempt, waitInMs, reason: 'rate-limited', error }))) throw giveUp(call, state, VETOED);
 }
 
 async function retryAfter(controller: RateLimitController, ctx: WaitContext, state: LoopState, error: ProjectorError, attempt: number, reason: 'busy' | 'transport', waitInMs: number): Promise<void> {
-  if (ctx.deadlineAt !== undefined && controller.clock.now() + waitInMs > ctx.deadlineAt) throw error;
+  if (ctx.deadlineAt !== undefined && controller.clock.now() + waitInMs >= ctx.deadlineAt) throw error;
   if (!(await controller.emitRetry({ operation: ctx.operation, attempt, waitInMs, reason, error }))) throw error;
   await controller.wait(waitInMs, ctx);
   state.waitedInMs += waitInMs;

@@ -112,3 +112,18 @@ test('an episode left open by a call that gave up does not make a much later 100
   expect(result).toBe('checked');
   expect(sentAt).toEqual([0, 5_000]);
 });
+
+test('a pause that would end exactly at the call deadline is not waited out: now >= deadline is expired', async () => {
+  const clock = new ManualClock({ autoAdvance: true });
+  const controller = new RateLimitController({ clock, random: () => 0 }); // pauses of exactly 5 s
+  const start = clock.now();
+  let sent = 0;
+  const outcome = await executeAgainst(controller, { operation: 'PwsReleaseProjectorLocks', scopes, deadlineAt: start + 5_000 }, () => {
+    sent++;
+    throw fault();
+  }).catch((e: unknown) => e);
+  expect(outcome).toBeInstanceOf(RateLimitError);
+  expect(sent).toBe(1);
+  // Failed at once: waiting 5 s to land on the deadline would leave no time to send.
+  expect(clock.now() - start).toBe(0);
+});

@@ -244,7 +244,7 @@ export class RateLimitController {
     };
     // The deadline is checked once a slot is free rather than with a timer on the clock: a pending sleeper would
     // let ManualClock's autoAdvance jump to the deadline while the calls ahead are still on the wire.
-    if (ctx.deadlineAt !== undefined && this.clock.now() > ctx.deadlineAt) {
+    if (ctx.deadlineAt !== undefined && this.clock.now() >= ctx.deadlineAt) {
       releaseAndForget();
       throw this.deadlineReached(ctx);
     }
@@ -283,7 +283,7 @@ export class RateLimitController {
 
   /** A wait that would end past the call's deadline fails now, before anyone is told it starts. */
   private checkDeadline(waitInMs: number, ctx: WaitContext): void {
-    if (ctx.deadlineAt !== undefined && this.clock.now() + waitInMs > ctx.deadlineAt) throw this.deadlineReached(ctx);
+    if (ctx.deadlineAt !== undefined && this.clock.now() + waitInMs >= ctx.deadlineAt) throw this.deadlineReached(ctx);
   }
 
   private aborted(ctx: WaitContext, reason: unknown): AbortedError {
