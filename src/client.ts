@@ -86,7 +86,7 @@ export class ProjectorClient {
       logger: this.#logger,
       controller: this.#controller,
       session: this.#session,
-      adapter: () => (this.#adapter ??= SoapAdapter.create(this.#transport).catch((err: unknown) => Promise.reject(contractError(err)))),
+      adapter: () => (this.#adapter ??= Promise.resolve(new SoapAdapter(this.#transport))),
       endpoint: () => this.#endpoint,
       scopes: () => this.scopes(),
       policy: (operation) => policyOf(operation, overrides),
@@ -411,13 +411,6 @@ async function within(ms: number, work: Promise<unknown>[]): Promise<void> {
   });
   await Promise.race([Promise.allSettled(work), timeout]);
   clearTimeout(timer);
-}
-
-/** The embedded contract could not be turned into a SOAP client: the package is broken, not the call. */
-function contractError(err: unknown): ConfigurationError {
-  if (err instanceof ConfigurationError) return err;
-  const what = err instanceof Error ? err.message : 'a non-Error value was thrown';
-  return new ConfigurationError(`The SOAP contract (WSDL) could not be loaded: ${what}`, { code: 'Configuration', requestSent: false, retryable: false, cause: err });
 }
 
 /** Anything a login path throws reaches the caller as a ProjectorError (the value itself stays in `cause`). */

@@ -17,12 +17,7 @@ export interface SoapCallOptions {
 }
 
 export class SoapAdapter {
-  private constructor(private readonly transport: HttpTransport) {}
-
-  /** Kept asynchronous so that a client never depends on how the contract is loaded. */
-  static async create(transport: HttpTransport): Promise<SoapAdapter> {
-    return new SoapAdapter(transport);
-  }
+  constructor(private readonly transport: HttpTransport) {}
 
   /** Sends one operation; resolves with its output wrapper element, or rejects (a SoapFault, a ProjectorError). */
   async call(operation: OperationName, request: Wire, options: SoapCallOptions): Promise<XNode> {

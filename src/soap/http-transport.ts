@@ -11,7 +11,6 @@ import type { LookupFunction, Socket } from 'node:net';
 import { AbortedError, InvalidInputError, ProjectorError, TransportError } from '../errors';
 import { checkContentEncoding, decodeBody, formatError, isSoapMediaType, parseContentType } from './http-body';
 import { exchange, STALE_SOCKET, type Exchange } from './http-exchange';
-import { guardXml } from './xml-guard';
 
 export interface TransportOptions {
   connectTimeoutInMs: number;
@@ -36,8 +35,6 @@ export interface PostResult {
   headers: Record<string, string>;
   body: string;
 }
-
-type SoapCallback = (err: unknown, res?: unknown, body?: string) => void;
 
 const DEFAULTS: TransportOptions = {
   connectTimeoutInMs: 10_000,
@@ -101,26 +98,6 @@ export class HttpTransport {
     this.httpsAgent.destroy();
     for (const s of this.sockets) s.destroy();
   }
-
-  readonly soapHttpClient = {
-    request: (rurl: string, data: string, callback: SoapCallback, exheaders?: Record<string, string>, exoptions?: Record<string, unknown>): void => {
-      const signal = exoptions?.signal instanceof AbortSignal ? exoptions.signal : undefined;
-      // A per-call endpoint (the session may have moved host after a RedirectUrl) wins over node-soap's location.
-      const url = typeof exoptions?.endpoint === 'string' ? exoptions.endpoint : rurl;
-      const timeoutInMs = typeof exoptions?.timeoutInMs === 'number' ? exoptions.timeoutInMs : undefined;
-      this.post(url, data, exheaders ?? {}, signal, timeoutInMs).then(
-        (res) => {
-          try {
-            guardXml(res.body);
-          } catch (err) {
-            return callback(err);
-          }
-          callback(null, { status: res.status, headers: res.headers, data: res.body }, res.body);
-        },
-        (err: unknown) => callback(err),
-      );
-    },
-  };
 
   /** One HTTP exchange; `timeoutInMs` (a per-call option) overrides the attempt deadline. */
   async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal, timeoutInMs?: number): Promise<PostResult> {
