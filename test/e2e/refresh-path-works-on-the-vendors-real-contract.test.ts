@@ -22,8 +22,8 @@ jest.setTimeout(300_000);
 
 /** The code a team writes after the refresh; it prints one JSON line with what it observed. */
 const CONSUMER = String.raw`
-import { ProjectorClient, type ResultOf } from '../../src/index';
-import { startSimulator, type SimRequest, type Simulator } from '../../src/simulator/index';
+import { ProjectorClient, type ResultOf } from '../src/index';
+import { startSimulator, type SimRequest, type Simulator } from '../src/simulator/index';
 
 function typesOf(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(typesOf);
