@@ -23,11 +23,12 @@ import { minimalEnvelope } from './envelope';
 import { startSimulatorProcess } from './simulator-process';
 import { round, summarize, table } from './stats';
 
-const PROBE_ROUNDS = 2;
+// Each probe is a fresh process: a first call varies by tens of ms between runs, so take the median of several.
+const PROBE_ROUNDS = 5;
 const HEAP_CALLS = 350;
 const WARMUP_CALLS = 300;
 const CPU_CALLS = 2_000;
-const TSNODE_RUNS = 3;
+const TSNODE_RUNS = 5;
 const PROBE_FILE = 'bench-vendor-probe.ts';
 const START_FILE = 'bench-vendor-start.ts';
 
