@@ -3,6 +3,7 @@
  * generated model, through the one pipeline (src/pipeline.ts: validate, session, gate, send, map, retry). The seven
  * named methods are conveniences over `call` in camelCase (src/results.ts maps the shapes).
  */
+import { setMaxListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { systemClock } from './clock';
 import type { Clock } from './clock';
@@ -47,7 +48,8 @@ export class ProjectorClient {
   #lastAuth?: AuthenticateResult;
   #closing?: Promise<void>;
   /** Aborted by close(): ends every call's waits at once (never an exchange already on the wire). */
-  readonly #stop = new AbortController();
+  // Every call in flight listens to it (close() ends them all): any number of listeners is expected, not a leak.
+  readonly #stop = stopController();
   readonly #onWire = new Set<Promise<unknown>>();
 
   /** @throws {ConfigurationError} for every configuration problem (bad endpoint, no way to log in, bad option). */
@@ -396,6 +398,12 @@ export class ProjectorClient {
     this.#lastAuth = results.authenticateResult(result, this.#endpoint);
     return ticket;
   }
+}
+
+function stopController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
