@@ -13,7 +13,6 @@
 import { ResponseFormatError } from '../errors';
 import { type TypeTable, type Wire, isRepeated } from './codec';
 import { GENERATED_TABLES, type OperationName } from './operations';
-import { guardXml } from './xml-guard';
 import { childNamed, readXml, XSI_NS, type XNode } from './xml-tree';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -120,17 +119,12 @@ const unreadable = (operation: OperationName, problem: string, retryable = false
   new ResponseFormatError(`${operation}: the response ${problem}`, { code: 'ResponseFormat', operation, requestSent: true, retryable });
 
 /**
- * Reads an answer: the operation's output wrapper element, or a thrown SoapFault. The body passed the XML guard
- * first (hostile or truncated input never reaches the parser).
+ * Reads an answer: the operation's output wrapper element, or a thrown SoapFault. Hostile or truncated input is
+ * refused by the guard's pass that also builds the tree (xml-tree.ts).
  */
 export function readResponse(operation: OperationName, body: string, httpStatus = 200, tables = GENERATED_TABLES): XNode {
-  guardXml(body);
-  let root: XNode;
-  try {
-    root = readXml(body);
-  } catch (err) {
-    throw unreadable(operation, `is not well-formed XML (${(err as Error).message})`);
-  }
+  // One pass: the guard's checks (hostile constructs, truncation, a SOAP 1.1 Envelope) and the tree.
+  const root = readXml(body, { envelope: true });
   if (root.ns !== SOAP_ENV_NS || root.local !== 'Envelope') throw unreadable(operation, `is not a SOAP 1.1 Envelope (root {${root.ns}}${root.local})`);
   const bodyNode = childNamed(root, SOAP_ENV_NS, 'Body');
   const first = bodyNode?.children[0];

@@ -1,14 +1,14 @@
 /**
- * A namespace-aware XML reader for SOAP answers: one sax pass into a small tree that keeps what the codec needs and
- * nothing node-soap used to lose. Every element keeps its namespace URI, a leaf keeps its text exactly (whitespace
- * included), `xsi:nil` and `xsi:type` are read as attributes of the XML Schema instance namespace (the type as a
- * Clark key, its prefix resolved where it is used). DOCTYPEs and processing instructions are refused: PWS never
- * sends them, and a parser that expands entities is an attack surface. Run xml-guard.ts first: it rejects hostile
- * input in linear time and tells a truncated body (worth asking again) from a malformed one.
+ * A namespace-aware XML reader for SOAP answers, built on the guard's one pass (xml-guard.ts): the body is checked
+ * and read into a small tree in the same scan. The tree keeps what the codec needs and nothing more: every element's
+ * namespace URI, a leaf's text exactly (whitespace included), `xsi:nil`, and `xsi:type` as a Clark key (its prefix
+ * resolved where it is used). Prefixes must be declared, entity references must be XML's five or character
+ * references to XML characters; anything else is a ResponseFormatError.
  */
-import * as sax from 'sax';
+import { reject, scanXml, type Attribute, type XmlGuardOptions } from './xml-guard';
 
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 export interface XNode {
   ns: string;
@@ -16,81 +16,92 @@ export interface XNode {
   nil: boolean;
   /** The `xsi:type` as a Clark key `{ns}Local`, when the element carries one. */
   type?: string;
-  /** Character data directly inside the element (meaningful only for a leaf). */
+  /** Character data directly inside the element (kept only for a leaf). */
   text: string;
   children: XNode[];
-}
-
-export class XmlReadError extends Error {
-  override readonly name = 'XmlReadError';
-}
-
-/** Resolves a QName attribute value (`b:PwsUserSummary`) against the namespaces in scope at its element. */
-function clarkOf(value: string, scope: Record<string, string>): string {
-  const colon = value.indexOf(':');
-  const prefix = colon === -1 ? '' : value.slice(0, colon);
-  const uri = scope[prefix];
-  if (uri === undefined && prefix !== '') throw new XmlReadError(`xsi:type '${value}' uses an undeclared prefix`);
-  return `{${uri ?? ''}}${value.slice(colon + 1)}`;
 }
 
 /** Leaves share one empty list until they get a child: most elements of an answer are leaves. */
 const NO_CHILDREN: XNode[] = [];
 
-/** Parses a whole document into its root element. */
-export function readXml(text: string): XNode {
-  const parser = sax.parser(true, { xmlns: true, trim: false, normalize: false, position: false } as sax.SAXOptions);
-  const stack: XNode[] = [];
+type Scope = Record<string, string>;
+const ROOT_SCOPE: Scope = Object.assign(Object.create(null) as Scope, { xml: XML_NS });
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/g;
+
+const isXmlChar = (c: number) => c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/** Character data with its entity and character references replaced. */
+function decode(raw: string, offset: number): string {
+  if (!raw.includes('&')) return raw;
+  if (raw.replace(REFERENCE, '').includes('&')) reject("a bare '&' (not an entity or character reference)", offset);
+  return raw.replace(REFERENCE, (_all, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return ENTITIES[name] ?? reject(`unknown entity &${name};`, offset);
+    const code = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+    return isXmlChar(code) ? String.fromCodePoint(code) : reject('a character reference to a character XML cannot carry', offset);
+  });
+}
+
+function split(qname: string): [prefix: string, local: string] {
+  const colon = qname.indexOf(':');
+  return colon === -1 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
+}
+
+function uriOf(scope: Scope, prefix: string, offset: number): string {
+  const uri = scope[prefix];
+  if (uri === undefined) return prefix === '' ? '' : reject(`undeclared namespace prefix '${prefix}'`, offset);
+  return uri;
+}
+
+/** Checks and parses a whole document into its root element; `envelope: true` also requires a SOAP 1.1 Envelope. */
+export function readXml(text: string, options: Partial<XmlGuardOptions> = {}): XNode {
+  const nodes: XNode[] = [];
+  const scopes: Scope[] = [ROOT_SCOPE];
   let root: XNode | undefined;
-  let failure: Error | undefined;
-  const fail = (message: string): never => {
-    failure ??= new XmlReadError(message);
-    throw failure;
-  };
-  parser.ondoctype = () => fail('a DOCTYPE is not allowed');
-  parser.onprocessinginstruction = (pi) => {
-    if (pi.name !== 'xml' || root) fail(`the processing instruction '${pi.name}' is not allowed`);
-  };
-  parser.onerror = (e) => fail(`not well-formed XML: ${e.message.split('\n')[0]}`);
-  parser.onopentag = (t) => {
-    const tag = t as sax.QualifiedTag;
-    const node: XNode = { ns: tag.uri, local: tag.local, nil: false, text: '', children: NO_CHILDREN };
-    for (const name in tag.attributes) {
-      const a = tag.attributes[name];
-      if (a.uri !== XSI_NS) continue;
-      if (a.local === 'nil') node.nil = a.value === 'true' || a.value === '1';
-      else if (a.local === 'type') node.type = clarkOf(a.value.trim(), tag.ns);
-    }
-    const parent = stack[stack.length - 1];
-    if (parent) {
-      if (parent.children === NO_CHILDREN) parent.children = [node];
-      else parent.children.push(node);
-      // Text between elements is formatting: only a leaf's text is kept.
-      parent.text = '';
-    }
-    else if (root) fail('more than one root element');
-    else root = node;
-    stack.push(node);
-  };
-  parser.ontext = (chunk) => {
-    const top = stack[stack.length - 1];
-    if (top) {
+  scanXml(text, { envelope: false, ...options }, {
+    open(name: string, attributes: readonly Attribute[], namespaces: ReadonlyMap<string, string> | undefined, offset: number) {
+      let scope = scopes[scopes.length - 1];
+      if (namespaces) {
+        scope = Object.create(scope) as Scope;
+        for (const [prefix, uri] of namespaces) scope[prefix] = uri;
+      }
+      const [prefix, local] = split(name);
+      const node: XNode = { ns: uriOf(scope, prefix, offset), local, nil: false, text: '', children: NO_CHILDREN };
+      for (const [attr, raw] of attributes) {
+        const [p, l] = split(attr);
+        if (p === '' || uriOf(scope, p, offset) !== XSI_NS) continue;
+        const value = decode(raw, offset).trim();
+        if (l === 'nil') node.nil = value === 'true' || value === '1';
+        else if (l === 'type') {
+          const [tp, tl] = split(value);
+          node.type = `{${uriOf(scope, tp, offset)}}${tl}`;
+        }
+      }
+      const parent = nodes[nodes.length - 1];
+      if (parent) {
+        if (parent.children === NO_CHILDREN) parent.children = [node];
+        else parent.children.push(node);
+        // Text between elements is formatting: only a leaf's text is kept.
+        parent.text = '';
+      } else root = node;
+      nodes.push(node);
+      scopes.push(scope);
+    },
+    close() {
+      nodes.pop();
+      scopes.pop();
+    },
+    text(raw: string, offset: number) {
+      const top = nodes[nodes.length - 1];
+      if (top.children === NO_CHILDREN) top.text += decode(raw, offset);
+    },
+    cdata(chunk: string) {
+      const top = nodes[nodes.length - 1];
       if (top.children === NO_CHILDREN) top.text += chunk;
-    }
-    else if (chunk.trim()) fail('text outside the root element');
-  };
-  parser.oncdata = parser.ontext;
-  parser.onclosetag = () => {
-    stack.pop();
-  };
-  try {
-    parser.write(text).close();
-  } catch (e) {
-    throw failure ?? new XmlReadError((e as Error).message.split('\n')[0]);
-  }
-  if (failure) throw failure;
-  if (!root) throw new XmlReadError('the document has no root element');
-  return root;
+    },
+  });
+  return root!;
 }
 
 /** The first child with this namespace and local name. */
