@@ -24,8 +24,13 @@ export interface XNode {
 /** Leaves share one empty list until they get a child: most elements of an answer are leaves. */
 const NO_CHILDREN: XNode[] = [];
 
-type Scope = Record<string, string>;
-const ROOT_SCOPE: Scope = Object.assign(Object.create(null) as Scope, { xml: XML_NS });
+/** Namespace bindings in scope, innermost first: a short chain, since answers declare few prefixes per element. */
+interface Binding {
+  readonly prefix: string;
+  readonly uri: string;
+  readonly up: Binding | undefined;
+}
+const ROOT_SCOPE: Binding = { prefix: 'xml', uri: XML_NS, up: undefined };
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z]+));/g;
@@ -43,40 +48,35 @@ function decode(raw: string, offset: number): string {
   });
 }
 
-function split(qname: string): [prefix: string, local: string] {
-  const colon = qname.indexOf(':');
-  return colon === -1 ? ['', qname] : [qname.slice(0, colon), qname.slice(colon + 1)];
+function uriOf(scope: Binding | undefined, prefix: string, offset: number): string {
+  for (let b = scope; b; b = b.up) if (b.prefix === prefix) return b.uri;
+  return prefix === '' ? '' : reject(`undeclared namespace prefix '${prefix}'`, offset);
 }
 
-function uriOf(scope: Scope, prefix: string, offset: number): string {
-  const uri = scope[prefix];
-  if (uri === undefined) return prefix === '' ? '' : reject(`undeclared namespace prefix '${prefix}'`, offset);
-  return uri;
-}
+const prefixOf = (qname: string) => {
+  const colon = qname.indexOf(':');
+  return colon === -1 ? '' : qname.slice(0, colon);
+};
+const localOf = (qname: string) => qname.slice(qname.indexOf(':') + 1);
 
 /** Checks and parses a whole document into its root element; `envelope: true` also requires a SOAP 1.1 Envelope. */
 export function readXml(text: string, options: Partial<XmlGuardOptions> = {}): XNode {
   const nodes: XNode[] = [];
-  const scopes: Scope[] = [ROOT_SCOPE];
+  const scopes: Binding[] = [ROOT_SCOPE];
   let root: XNode | undefined;
   scanXml(text, { envelope: false, ...options }, {
     open(name: string, attributes: readonly Attribute[], namespaces: ReadonlyMap<string, string> | undefined, offset: number) {
       let scope = scopes[scopes.length - 1];
-      if (namespaces) {
-        scope = Object.create(scope) as Scope;
-        for (const [prefix, uri] of namespaces) scope[prefix] = uri;
-      }
-      const [prefix, local] = split(name);
-      const node: XNode = { ns: uriOf(scope, prefix, offset), local, nil: false, text: '', children: NO_CHILDREN };
-      for (const [attr, raw] of attributes) {
-        const [p, l] = split(attr);
+      if (namespaces) for (const [prefix, uri] of namespaces) scope = { prefix, uri, up: scope };
+      const node: XNode = { ns: uriOf(scope, prefixOf(name), offset), local: localOf(name), nil: false, text: '', children: NO_CHILDREN };
+      for (let k = 0; k < attributes.length; k++) {
+        const [attr, raw] = attributes[k];
+        const p = prefixOf(attr);
         if (p === '' || uriOf(scope, p, offset) !== XSI_NS) continue;
         const value = decode(raw, offset).trim();
+        const l = localOf(attr);
         if (l === 'nil') node.nil = value === 'true' || value === '1';
-        else if (l === 'type') {
-          const [tp, tl] = split(value);
-          node.type = `{${uriOf(scope, tp, offset)}}${tl}`;
-        }
+        else if (l === 'type') node.type = `{${uriOf(scope, prefixOf(value), offset)}}${localOf(value)}`;
       }
       const parent = nodes[nodes.length - 1];
       if (parent) {
