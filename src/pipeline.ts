@@ -5,7 +5,7 @@
  *   2. session: the current ticket; a lazy, single-flight login when there is none
  *   3. admit at the gate: rate-limit pause, per-user slot, pacing (rate-limit/controller.ts); then check that the
  *      ticket outlived the waits (an OAuth token may expire at the gate) and that enough of the deadline is left
- *   4. send: node-soap over our transport (soap/adapter.ts, soap/http-transport.ts)
+ *   4. send: the envelope written and the answer read from the model (soap/adapter.ts), over our transport
  *   5. map the answer: decode by the model, check ResponseId, Fail -> typed error, 10016 warnings -> pacing,
  *      a list cut short (104) -> `$truncated` or TruncatedResultError (truncation.ts)
  *   6. decide on a retry (retry.ts): re-login once, pause on 10016, back off on busy/transport, or give up

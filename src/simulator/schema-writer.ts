@@ -1,5 +1,5 @@
 /**
- * Writes any value the codec's Encoder produced (node-soap-style "wire" objects: members by local name, leaves as
+ * Writes any value the codec's Encoder produced ("wire" objects: members by local name, leaves as
  * text, repeated members as arrays) as XML, driven by the generated schema model alone: every member in model
  * order, each element in the namespace the model gives it, absent nillable members as `i:nil="true"` (as WCF does),
  * absent non-nillable ones left out (all are minOccurs 0 in WCF data contracts), text XML-escaped.
@@ -38,6 +38,13 @@ function leafText(value: unknown): string {
   return esc(text).replace(/\r/g, '&#13;');
 }
 
+/** Binds the next free prefix to `ns` on the element being written: its declaration and the scope inside it. */
+function bind(ns: string, decl: string, scope: Scope): { decl: string; inner: Scope } {
+  const taken = new Set(scope.prefixes.values());
+  const prefix = PREFIX_LETTERS.find((p) => !taken.has(p)) ?? `n${taken.size}`;
+  return { decl: `${decl} xmlns:${prefix}="${esc(ns)}"`, inner: { defaultNs: scope.defaultNs, prefixes: new Map([...scope.prefixes, [ns, prefix]]) } };
+}
+
 export class SchemaWriter {
   constructor(
     private readonly types: TypeTable = TYPES,
@@ -66,24 +73,13 @@ export class SchemaWriter {
     const derived = typeof input.$type === 'string' && input.$type !== typeKey ? this.types[input.$type] : undefined;
     const t = derived?.kind === 'complex' ? derived : declared;
     if (t !== declared) {
-      let prefix = inner.prefixes.get(t.ns);
-      if (!prefix) {
-        const taken = new Set(inner.prefixes.values());
-        prefix = PREFIX_LETTERS.find((p) => !taken.has(p)) ?? `n${taken.size}`;
-        decl += ` xmlns:${prefix}="${esc(t.ns)}"`;
-        inner = { defaultNs: inner.defaultNs, prefixes: new Map([...inner.prefixes, [t.ns, prefix]]) };
-      }
-      extraAttrs += ` i:type="${prefix}:${t.name}"`;
+      if (!inner.prefixes.has(t.ns)) ({ decl, inner } = bind(t.ns, decl, inner));
+      extraAttrs += ` i:type="${inner.prefixes.get(t.ns)}:${t.name}"`;
     }
     const members = t.members;
     const written = members.filter((m) => input[m.name] !== undefined || (m.nillable && !isRepeated(m)));
     // Bind a prefix for the type's own namespace when its children use it and it is not in scope yet.
-    if (written.some((m) => m.ns === t.ns) && t.ns !== inner.defaultNs && !inner.prefixes.has(t.ns)) {
-      const taken = new Set(inner.prefixes.values());
-      const prefix = PREFIX_LETTERS.find((p) => !taken.has(p)) ?? `n${taken.size}`;
-      decl += ` xmlns:${prefix}="${esc(t.ns)}"`;
-      inner = { defaultNs: inner.defaultNs, prefixes: new Map([...inner.prefixes, [t.ns, prefix]]) };
-    }
+    if (written.some((m) => m.ns === t.ns) && t.ns !== inner.defaultNs && !inner.prefixes.has(t.ns)) ({ decl, inner } = bind(t.ns, decl, inner));
     const content = written.map((m) => this.member(m, input[m.name], inner)).join('');
     return content ? `<${tag}${decl}${extraAttrs}>${content}</${tag}>` : `<${tag}${decl}${extraAttrs}/>`;
   }

@@ -144,7 +144,7 @@ export const isRepeated = (m: Pick<MemberModel, 'maxOccurs'>) => m.maxOccurs ===
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
 
 // ------------------------------------------------------------------------------------------------------------
-// Encoding: typed input -> node-soap wire object. Every problem is an InvalidInputError naming the member path.
+// Encoding: typed input -> wire object for envelope.ts. Every problem is an InvalidInputError naming the member path.
 
 export class Encoder {
   private readonly schema: Schema;

@@ -125,7 +125,6 @@ const unreadable = (operation: OperationName, problem: string, retryable = false
 export function readResponse(operation: OperationName, body: string, httpStatus = 200, tables = GENERATED_TABLES): XNode {
   // One pass: the guard's checks (hostile constructs, truncation, a SOAP 1.1 Envelope) and the tree.
   const root = readXml(body, { envelope: true });
-  if (root.ns !== SOAP_ENV_NS || root.local !== 'Envelope') throw unreadable(operation, `is not a SOAP 1.1 Envelope (root {${root.ns}}${root.local})`);
   const bodyNode = childNamed(root, SOAP_ENV_NS, 'Body');
   const first = bodyNode?.children[0];
   if (!first) throw unreadable(operation, 'has an empty SOAP Body');

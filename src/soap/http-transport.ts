@@ -1,5 +1,5 @@
 /**
- * The HTTP client node-soap is given instead of axios. It never follows redirects, bounds every attempt by a
+ * The SDK's HTTP client (no axios, no node-soap). It never follows redirects, bounds every attempt by a
  * deadline that a slow (drip-fed) body cannot extend, caps the decompressed body while it streams, accepts only
  * 200/500 with a SOAP content type, always verifies certificates, refuses plain HTTP off loopback, and reports
  * every failure as an SDK error that says whether the request can have reached the server (`requestSent`).

@@ -6,7 +6,7 @@
 
 const REDACTED = '[REDACTED]';
 
-/** The forms a secret takes once node-soap (or any XML writer) has escaped it for an element or attribute. */
+/** The forms a secret takes once an XML writer has escaped it for an element or attribute. */
 function escapedForms(secret: string): string[] {
   const amp = secret.replace(/&/g, '&amp;');
   const text = amp.replace(/</g, '&lt;').replace(/>/g, '&gt;');

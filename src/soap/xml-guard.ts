@@ -26,7 +26,7 @@ export interface XmlVisitor {
 export type Attribute = readonly [name: string, value: string];
 
 const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
-/** Names that would become keys of plain objects in node-soap's result and reach Object.prototype. */
+/** Object.prototype's member names: PWS never uses them, and a consumer's own parser might turn them into keys. */
 const FORBIDDEN_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 /** Attributes whose values become object keys too (SOAP-encoding multiRef ids, WCF z:Id / z:Ref). */
 const REFERENCE_ATTRIBUTES = new Set(['href', 'id', 'Id', 'ref', 'Ref']);

@@ -25,18 +25,17 @@ export const NUMBER_INTEGERS: ReadonlySet<string> = new Set(['byte', 'short', 'i
 
 export const INTEGER = /^[+-]?\d+$/;
 export const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-export const DATE_TIME = /^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/;
 export const DOUBLE = /^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|-?INF|NaN)$/;
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-const DATE_TIME_PARTS = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|([+-])(\d\d):(\d\d))?$/;
+/** xs:dateTime's lexical form, its parts captured. */
+const DATE_TIME = /^(-?\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d+)?(Z|([+-])(\d\d):(\d\d))?$/;
 
 /** An xs:dateTime by its lexical form and its calendar: month 1-12, a day the month has, 24:00:00 only as midnight. */
 export function isDateTime(text: string): boolean {
-  // The same lexical form as DATE_TIME, with its parts captured.
-  const m = DATE_TIME_PARTS.exec(text);
+  const m = DATE_TIME.exec(text);
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   if (month < 1 || month > 12 || day < 1) return false;
