@@ -37,7 +37,15 @@ describe('HttpTransport response bodies', () => {
       res.on('close', () => (closed = true));
       while (!closed && sent < 200) {
         sent++;
-        if (!res.write(chunk)) await new Promise((r) => res.once('drain', r).once('close', r));
+        if (!res.write(chunk)) {
+          await new Promise<void>((r) => {
+            const go = () => {
+              res.off('drain', go).off('close', go);
+              r();
+            };
+            res.on('drain', go).on('close', go);
+          });
+        }
       }
       res.end();
     });

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { TransportError } from '../src/errors';
 import { HttpTransport } from '../src/soap/http-transport';
 import { REQUEST, envelope, reply, startServer, until, failure } from './support/transport-servers';
@@ -111,6 +112,24 @@ describe('HttpTransport keep-alive pool', () => {
       expect(err).toMatchObject({ code: 'TransportError', retryable: true, requestSent: true });
       expect(server.requests).toHaveLength(1);
       await until(() => transport.openSockets === 0);
+    } finally {
+      transport.close();
+      await server.close();
+    }
+  });
+
+  it('requests queued for a busy socket get it connected: no connect timeout while they wait for slow answers, no listeners left behind', async () => {
+    const slow = reply(OK);
+    const server = await startServer((req, res, body) => setTimeout(() => slow(req, res, body), 150));
+    const transport = new HttpTransport({ maxSockets: 1, connectTimeoutInMs: 100 });
+    try {
+      // Three requests, one socket: the 2nd and 3rd wait in the agent's queue and answer after 300 and 450 ms,
+      // long past a connect timeout that only a connection being set up may run into.
+      const results = await Promise.all([1, 2, 3].map(() => transport.post(server.url, REQUEST, headers)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(server.connections()).toBe(1);
+      const sockets = (transport as unknown as { sockets: Set<Socket> }).sockets;
+      expect([...sockets].map((s) => s.listenerCount('connect'))).toEqual([0]);
     } finally {
       transport.close();
       await server.close();

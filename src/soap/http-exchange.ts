@@ -52,6 +52,8 @@ export function exchange(req: http.ClientRequest, payload: Buffer, o: ExchangeOp
     let response: http.IncomingMessage | undefined;
     let decoder: Transform | undefined | null = null; // null: not chosen yet
     let connectTimer: NodeJS.Timeout | undefined;
+    // A pooled socket outlives this exchange: whatever it listens to for us must go when the exchange ends.
+    let detachFromSocket = () => undefined as void;
     let resolveBody: (b: Buffer) => void = () => undefined;
     let rejectBody: (e: unknown) => void = () => undefined;
 
@@ -60,6 +62,7 @@ export function exchange(req: http.ClientRequest, payload: Buffer, o: ExchangeOp
       clearTimeout(deadlineTimer);
       clearTimeout(connectTimer);
       o.signal?.removeEventListener('abort', onAbort);
+      detachFromSocket();
     };
     const stop = () => {
       phase = 'done';
@@ -85,7 +88,9 @@ export function exchange(req: http.ClientRequest, payload: Buffer, o: ExchangeOp
     req.on('socket', (s: Socket) => {
       socket = s;
       bytesBefore = s.bytesWritten;
-      reused = req.reusedSocket;
+      // A request that waited in the agent's queue gets a socket that already served another one, and node does not
+      // flag it as reused: it must not wait for a 'connect' that will never come (nor time out waiting for it).
+      reused = req.reusedSocket || !s.connecting;
       if (reused) {
         tcpConnected = connected = true;
         // The request is flushed right after this event, in the same tick. A write that fails synchronously
@@ -94,11 +99,18 @@ export function exchange(req: http.ClientRequest, payload: Buffer, o: ExchangeOp
         return;
       }
       connectTimer = setTimeout(() => fail(networkError(`Connecting to ${o.host} timed out`, false, undefined, 'Timeout')), o.connectTimeoutInMs);
-      s.once('connect', () => (tcpConnected = true));
-      s.once(o.secure ? 'secureConnect' : 'connect', () => {
+      const onTcp = () => (tcpConnected = true);
+      const onConnected = () => {
         connected = true;
         clearTimeout(connectTimer);
-      });
+      };
+      const ready = o.secure ? 'secureConnect' : 'connect';
+      s.once('connect', onTcp);
+      s.once(ready, onConnected);
+      detachFromSocket = () => {
+        s.off('connect', onTcp);
+        s.off(ready, onConnected);
+      };
     });
 
     req.on('error', (err: NodeJS.ErrnoException) => {
